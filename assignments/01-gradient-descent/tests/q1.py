@@ -1,0 +1,15 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 3
+
+@test_case(points=1, hidden=False, 
+    success_message="xs starts at 1.0, takes the lecture's first step to 0.8 and has 11 entries.")
+def test_q1_public(xs):
+    assert isinstance(xs, list), f'xs should be a list of floats, got {type(xs).__name__}'
+    assert len(xs) == 11, f'10 steps give 11 iterates (x0 included), but xs has {len(xs)}'
+    assert abs(xs[0] - 1.0) < 1e-12, f'the first iterate is x0 = 1.0, got {xs[0]}'
+    assert abs(xs[1] - 0.8) < 1e-09, f'one step from 1.0 with lr = 0.1 gives 0.8, got {xs[1]}'
+

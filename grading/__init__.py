@@ -1,0 +1,1 @@
+"""Course staff tools: generate student versions and autograders, grade a class."""

@@ -1,0 +1,85 @@
+"""The gradebook: one row per submission, written atomically so an interrupted run never leaves a
+half-written file, and a summary a TA can read at a glance."""
+
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATUSES = ("graded", "error", "timeout")
+
+
+@dataclass
+class Row:
+    submission: str
+    status: str
+    score: float
+    max_score: float
+    questions: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {"submission": self.submission, "status": self.status, "score": self.score,
+                "max_score": self.max_score, "questions": self.questions, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Row":
+        return cls(**d)
+
+
+def header(question_names: list[str]) -> list[str]:
+    return ["submission", "status", "score", "max_score", *question_names, "note"]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def write_csv(path: Path, rows: list[Row], question_names: list[str]) -> None:
+    """Write the gradebook to ``path`` atomically (a temp file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(header(question_names))
+            for row in sorted(rows, key=lambda r: r.submission):
+                writer.writerow([row.submission, row.status, _fmt(row.score), _fmt(row.max_score),
+                                 *(_fmt(row.questions.get(q, 0.0)) for q in question_names), row.note])
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def summary(rows: list[Row], question_names: list[str], max_score: float) -> str:
+    """A plain-text table of the rows followed by counts per status and the score distribution."""
+    lines = []
+    width = max([len("submission"), *(len(r.submission) for r in rows)])
+    qcols = "".join(f"{q:>6}" for q in question_names)
+    lines.append(f"{'submission':<{width}}  {'status':<8}{'score':>8}{qcols}  note")
+    for r in sorted(rows, key=lambda r: r.submission):
+        qs = "".join(f"{_fmt(r.questions.get(q, 0.0)):>6}" for q in question_names)
+        lines.append(f"{r.submission:<{width}}  {r.status:<8}{_fmt(r.score):>8}{qs}  {r.note}")
+    counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in STATUSES)
+    lines.append(f"\n{len(rows)} submissions: {counts}")
+    scores = [r.score for r in rows]
+    if scores:
+        lines.append(f"score out of {_fmt(max_score)}: mean {statistics.mean(scores):.2f}, "
+                     f"median {statistics.median(scores):g}, min {min(scores):g}, max {max(scores):g}")
+        lines.append(_histogram(scores, max_score))
+    return "\n".join(lines)
+
+
+def _histogram(scores: list[float], max_score: float, bins: int = 5) -> str:
+    edges = [max_score * i / bins for i in range(bins + 1)]
+    out = []
+    for i in range(bins):
+        lo, hi = edges[i], edges[i + 1]
+        n = sum(lo <= s < hi or (i == bins - 1 and s == hi) for s in scores)
+        out.append(f"  {lo:6.1f} - {hi:6.1f} | {'#' * n} {n}")
+    return "\n".join(out)
