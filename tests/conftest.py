@@ -1,0 +1,38 @@
+"""Shared fixtures: the assignments that exist, and graded gradebooks of the bundled examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from grading.assignments import ASSIGNMENT_IDS, ROOT, examples_dir
+from grading.grade import grade_folder
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="session")
+def graded_examples(tmp_path_factory):
+    """Grade each assignment's bundled examples once per session, through the real grader."""
+    cache: dict[str, dict] = {}
+
+    def get(assignment: str) -> dict:
+        if assignment not in cache:
+            out = tmp_path_factory.mktemp(assignment) / f"{assignment}.csv"
+            rows = grade_folder(assignment, examples_dir(assignment), out, jobs=2, timeout_s=None, quiet=True)
+            cache[assignment] = {row.submission: row for row in rows}
+        return cache[assignment]
+
+    return get
+
+
+def pytest_generate_tests(metafunc):
+    if "assignment" in metafunc.fixturenames:
+        metafunc.parametrize("assignment", ASSIGNMENT_IDS)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT
