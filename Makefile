@@ -8,6 +8,8 @@ SUBMISSIONS ?= examples/$(ASSIGNMENT)
 GRADES      ?= grades
 JOBS        ?= $(shell nproc)
 TIMEOUT     ?=
+SHOW_HIDDEN ?=
+FRESH       ?=
 PYTEST_ARGS ?=
 
 BIN   := $(VENV)/bin
@@ -33,7 +35,8 @@ student: install
 ## grade: grade every submission in SUBMISSIONS for ASSIGNMENT into $(GRADES)/ASSIGNMENT.csv
 grade: install
 	$(BIN)/python -m grading.grade $(ASSIGNMENT) $(SUBMISSIONS) --out $(GRADES)/$(ASSIGNMENT).csv \
-		--jobs $(JOBS) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+		--jobs $(JOBS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(SHOW_HIDDEN),--show-hidden) \
+		$(if $(FRESH),--no-cache)
 
 ## demo: regenerate, then grade the bundled example submissions of every assignment
 demo: student

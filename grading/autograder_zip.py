@@ -12,6 +12,7 @@ from pathlib import Path
 class AutograderInfo:
     path: Path
     questions: dict[str, float]  # question name -> points, in order
+    hidden_cases: dict[str, list[bool]]  # question name -> hidden flag of each test case, in order
 
     @property
     def max_score(self) -> float:
@@ -30,12 +31,25 @@ def _assigned_constants(source: str) -> dict[str, object]:
     return values
 
 
+def _hidden_flags(source: str) -> list[bool]:
+    """``hidden=`` of each ``@test_case(...)`` in a test file, in order."""
+    flags = []
+    for node in ast.parse(source).body:
+        for deco in getattr(node, "decorator_list", []):
+            if isinstance(deco, ast.Call) and getattr(deco.func, "id", None) == "test_case":
+                hidden = [k.value for k in deco.keywords if k.arg == "hidden"]
+                flags.append(bool(hidden and ast.literal_eval(hidden[0])))
+    return flags
+
+
 def read_autograder(path: Path) -> AutograderInfo:
     """List the questions of an otter autograder zip (from its ``tests/*.py``), in natural order."""
-    questions = {}
+    questions, hidden = {}, {}
     with zipfile.ZipFile(path) as zf:
         names = sorted(n for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py"))
         for name in names:
-            constants = _assigned_constants(zf.read(name).decode("utf-8"))
+            source = zf.read(name).decode("utf-8")
+            constants = _assigned_constants(source)
             questions[str(constants["name"])] = float(constants["points"])
-    return AutograderInfo(path=path, questions=questions)
+            hidden[str(constants["name"])] = _hidden_flags(source)
+    return AutograderInfo(path=path, questions=questions, hidden_cases=hidden)

@@ -21,10 +21,12 @@ class Row:
     max_score: float
     questions: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)  # otter's report per question, for feedback
 
     def as_dict(self) -> dict:
         return {"submission": self.submission, "status": self.status, "score": self.score,
-                "max_score": self.max_score, "questions": self.questions, "note": self.note}
+                "max_score": self.max_score, "questions": self.questions, "note": self.note,
+                "outputs": self.outputs}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Row":

@@ -1,9 +1,12 @@
-"""Grade one submission: validate it, run ``otter run`` on it in the sandbox, read the scores."""
+"""Grade one submission: validate it, neutralise tampering, run ``otter run`` on it in the sandbox,
+read the scores."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -13,12 +16,13 @@ from pathlib import Path
 
 import nbformat
 
-from . import sandbox
+from . import sandbox, tamper
 from .autograder_zip import AutograderInfo
 from .gradebook import Row
 from .submissions import InvalidSubmission, Submission, load_notebook
 
 LOG_TAIL_BYTES = 4000
+MAX_RESULTS_BYTES = 2**20
 
 
 def _failed_row(sub: Submission, ag: AutograderInfo, status: str, note: str) -> Row:
@@ -39,23 +43,48 @@ def _last_error_line(log: str) -> str:
     return (errors or lines or ["no output"])[-1][:200]
 
 
-def _run(cmd: list[str], env: dict[str, str], log: Path, timeout_s: float) -> bool:
-    """Run ``cmd`` with output to ``log``; kill its whole process group on timeout. True if it finished."""
+def _run(cmd: list[str], env: dict[str, str], log: Path, timeout_s: float) -> int | None:
+    """Run ``cmd`` with output to ``log``; kill its whole process group on timeout.
+
+    Returns the exit code, or None if it ran out of time."""
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=env, start_new_session=True)
         try:
-            proc.wait(timeout=timeout_s)
-            return True
+            return proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            return False
+            return None
 
 
-def _scores(results: dict, ag: AutograderInfo) -> dict[str, float]:
-    by_name = {t["name"]: float(t.get("score") or 0.0) for t in results.get("tests", []) if "name" in t}
-    return {q: min(by_name.get(q, 0.0), points) for q, points in ag.questions.items()}
+_free_uids: queue.SimpleQueue[int] = queue.SimpleQueue()
+for _i in range(4 * (os.cpu_count() or 1)):
+    _free_uids.put(sandbox.FIRST_SANDBOX_UID + _i)
+
+
+@contextlib.contextmanager
+def _sandbox_uid():
+    """An unprivileged uid no other running submission uses (None when we cannot switch uid)."""
+    if not sandbox.can_switch_uid():
+        yield None
+        return
+    uid = _free_uids.get()
+    try:
+        yield uid
+    finally:
+        _free_uids.put(uid)
+
+
+def _read_results(path: Path, ag: AutograderInfo) -> tuple[dict[str, float], dict[str, str]]:
+    """Scores (capped at each question's points) and otter's report per question."""
+    if path.stat().st_size > MAX_RESULTS_BYTES:
+        raise ValueError("results file is implausibly large")
+    tests = [t for t in json.loads(path.read_text()).get("tests", []) if isinstance(t, dict) and "name" in t]
+    scores = {t["name"]: float(t.get("score") or 0.0) for t in tests}
+    outputs = {t["name"]: str(t.get("output", ""))[:20000] for t in tests}
+    return ({q: max(0.0, min(scores.get(q, 0.0), pts)) for q, pts in ag.questions.items()},
+            {q: outputs.get(q, "") for q in ag.questions})
 
 
 def grade(sub: Submission, ag: AutograderInfo, limits: sandbox.Limits, hide: list[Path],
@@ -65,23 +94,37 @@ def grade(sub: Submission, ag: AutograderInfo, limits: sandbox.Limits, hide: lis
         nb = load_notebook(sub.path)
     except InvalidSubmission as e:
         return _failed_row(sub, ag, "error", str(e))
+    flags = tamper.neutralise(nb)
+    review = f"REVIEW: {'; '.join(flags)}" if flags else ""
     workdir = Path(tempfile.mkdtemp(prefix="grade-", dir=scratch))
     try:
-        (workdir / "home").mkdir()
-        (workdir / "out").mkdir()
-        notebook = workdir / "submission.ipynb"
-        nbformat.write(nb, notebook)
-        shutil.copy(ag.path, workdir / "autograder.zip")
-        otter = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", "autograder.zip", "-o", "out",
-                 notebook.name]
-        cmd = sandbox.command(otter, workdir, limits, hide)
-        finished = _run(cmd, sandbox.environment(workdir, limits), workdir / "otter.log", limits.timeout_s)
-        if not finished:
-            return _failed_row(sub, ag, "timeout", f"stopped after {limits.timeout_s:g} s")
-        results_path = workdir / "out" / "results.json"
-        if not results_path.exists():
-            return _failed_row(sub, ag, "error", f"grader crashed: {_last_error_line(_tail(workdir / 'otter.log'))}")
-        scores = _scores(json.loads(results_path.read_text()), ag)
-        return Row(sub.name, "graded", sum(scores.values()), ag.max_score, scores)
+        with _sandbox_uid() as uid:
+            return _grade_in(workdir, nb, sub, ag, limits, hide, uid, review)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _grade_in(workdir: Path, nb: nbformat.NotebookNode, sub: Submission, ag: AutograderInfo,
+              limits: sandbox.Limits, hide: list[Path], uid: int | None, review: str) -> Row:
+    (workdir / "home").mkdir()
+    (workdir / "out").mkdir()
+    notebook = workdir / "submission.ipynb"
+    nbformat.write(nb, notebook)
+    shutil.copy(ag.path, workdir / "autograder.zip")
+    if uid is not None:
+        for path in (workdir, *workdir.rglob("*")):
+            os.chown(path, uid, uid)
+    otter = [sys.executable, "-m", "otter", "run", "--no-logo", "-a", "autograder.zip", "-o", "out",
+             notebook.name]
+    cmd = sandbox.command(otter, workdir, limits, hide, uid)
+    code = _run(cmd, sandbox.environment(workdir, limits), workdir / "otter.log", limits.timeout_s)
+    if code is None:
+        return _failed_row(sub, ag, "timeout", f"stopped after {limits.timeout_s:g} s {review}".strip())
+    results_path = workdir / "out" / "results.json"
+    try:
+        if code != 0:  # a results file from a run that did not finish cannot be trusted
+            raise ValueError(f"exit code {code}: {_last_error_line(_tail(workdir / 'otter.log'))}")
+        scores, outputs = _read_results(results_path, ag)
+    except (OSError, ValueError) as e:
+        return _failed_row(sub, ag, "error", f"grader could not finish: {e} {review}".strip())
+    return Row(sub.name, "graded", sum(scores.values()), ag.max_score, scores, review, outputs)

@@ -1,5 +1,11 @@
-"""Run a student's notebook where it can do little harm: bubblewrap (no network, read-only system,
-private /tmp, course files hidden) plus resource limits. Without bubblewrap, limits only."""
+"""Run a student's notebook where it can do little harm.
+
+With bubblewrap: no network, a read-only view of the system, a private /tmp, the course's tests,
+solutions and gradebooks and the other submissions hidden, and the submission's own folder as the
+only writable place. Run as root (a TA's grading box, CI), each concurrent submission also gets its
+own unprivileged uid, so a process limit stops a fork bomb without touching the other graders.
+Always: limits on memory, file size and open files; the caller enforces wall time.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from .assignments import ROOT
 
 # Folders of the course repo a submission has no business reading (tests, solutions, grades).
 HIDDEN_IN_REPO = ("solutions", "autograder", "examples", "grades", "tests", ".git")
+FIRST_SANDBOX_UID = 61000
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,7 @@ class Limits:
     timeout_s: float = 180.0
     memory_bytes: int = 6 * 2**30  # address space; torch alone reserves about 1 GiB
     file_bytes: int = 256 * 2**20  # largest file the notebook may write (caps runaway output too)
+    processes: int = 256  # processes and threads of the sandbox's uid (root only)
     threads: int = 1  # BLAS/OpenMP threads per notebook
 
 
@@ -26,14 +34,32 @@ def bubblewrap_available() -> bool:
     return shutil.which("bwrap") is not None
 
 
-def command(inner: list[str], workdir: Path, limits: Limits, hide: list[Path]) -> list[str]:
-    """Wrap ``inner`` so it runs sandboxed in ``workdir`` (its only writable folder) under ``limits``."""
-    limited = ["prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}",
-               "--nofile=1024", "--core=0", "--", *inner]
+def can_switch_uid() -> bool:
+    return os.geteuid() == 0 and shutil.which("setpriv") is not None
+
+
+def command(inner: list[str], workdir: Path, limits: Limits, hide: list[Path], uid: int | None) -> list[str]:
+    """Wrap ``inner`` so it runs sandboxed in ``workdir`` (its only writable folder) under ``limits``.
+
+    ``uid`` is the unprivileged user to run as (only when ``can_switch_uid()``), else None.
+    """
+    limited = ["prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}", "--nofile=1024",
+               "--core=0"]
+    if uid is not None:
+        limited.append(f"--nproc={limits.processes}")
+        # The interpreter may live under /root: keep only the right to read files, no other privilege.
+        limited = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                   "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search",
+                   "--bounding-set=-all,+dac_read_search", "--", *limited]
+    limited += ["--", *inner]
     if not bubblewrap_available():
         return limited
-    wrapped = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-               "--unshare-all", "--die-with-parent", "--new-session"]
+    # As root no user namespace is needed (and one would hide the sandbox uid); otherwise bwrap makes one.
+    namespaces = (["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+                  if os.geteuid() == 0 else ["--unshare-all"])
+    wrapped = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               "--perms", "1777", "--size", str(limits.file_bytes * 4), "--tmpfs", "/tmp",
+               *namespaces, "--die-with-parent", "--new-session"]
     for path in [*(ROOT / name for name in HIDDEN_IN_REPO), *hide]:
         if path.exists() and not _contains(path, workdir):
             wrapped += ["--tmpfs", str(path)]

@@ -24,6 +24,12 @@ class Submission:
     path: Path
     name: str  # the gradebook's "submission" column: the path relative to the submissions folder
 
+    @property
+    def student(self) -> str:
+        """Who handed it in: the sub-folder it is in, else the file name without its extension."""
+        parts = self.name.split("/")
+        return parts[0] if len(parts) > 1 else Path(parts[0]).stem
+
 
 @dataclass(frozen=True)
 class Skipped:
@@ -45,6 +51,25 @@ def collect(folder: Path) -> tuple[list[Submission], list[Skipped]]:
         else:
             skipped.append(Skipped(path, f"not a notebook or otter zip ({path.suffix or 'no extension'})"))
     return submissions, skipped
+
+
+def keep_newest(found: list[Submission]) -> tuple[list[Submission], list[Skipped], dict[str, str]]:
+    """One submission per student, the most recently modified; the others become skips.
+
+    Returns the kept submissions, the skips, and a note for each kept one that beat others.
+    """
+    by_student: dict[str, list[Submission]] = {}
+    for sub in found:
+        by_student.setdefault(sub.student, []).append(sub)
+    kept, skipped, notes = [], [], {}
+    for student, subs in by_student.items():
+        subs.sort(key=lambda s: (s.path.stat().st_mtime, s.name))
+        newest = subs[-1]
+        kept.append(newest)
+        if len(subs) > 1:
+            notes[newest.name] = f"newest of {len(subs)} submissions by {student}"
+            skipped += [Skipped(s.path, f"older submission by {student}; graded {newest.name}") for s in subs[:-1]]
+    return kept, skipped, notes
 
 
 def _notebook_bytes_from_zip(path: Path) -> bytes:
