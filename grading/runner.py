@@ -23,6 +23,18 @@ from .submissions import InvalidSubmission, Submission, load_notebook
 
 LOG_TAIL_BYTES = 4000
 MAX_RESULTS_BYTES = 2**20
+RESOURCE_ERRORS = {"MemoryError": "ran out of memory", "RecursionError": "recursed without end"}
+KNOWN_CRASHES = {"DeadKernelError": "the notebook's kernel died (it exited, crashed or ran out of memory)"}
+# Put first in the graded notebook: writes the type of every exception a cell raises to a file,
+# so the gradebook can say "ran out of memory" instead of silently scoring what survived.
+ERROR_RECORDER = """\
+# added by the grader: record cell errors for the gradebook
+def _grader_record_error(result, _path={path!r}):
+    if result.error_in_exec is not None:
+        with open(_path, "a") as f:
+            f.write(type(result.error_in_exec).__name__ + "\\n")
+get_ipython().events.register("post_run_cell", _grader_record_error)
+"""
 
 
 def _failed_row(sub: Submission, ag: AutograderInfo, status: str, note: str) -> Row:
@@ -40,7 +52,8 @@ def _tail(path: Path) -> str:
 def _last_error_line(log: str) -> str:
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     errors = [line for line in lines if "Error" in line or "error" in line]
-    return (errors or lines or ["no output"])[-1][:200]
+    last = (errors or lines or ["no output"])[-1][:200]
+    return next((why for name, why in KNOWN_CRASHES.items() if name in last), last)
 
 
 def _run(cmd: list[str], env: dict[str, str], log: Path, timeout_s: float) -> int | None:
@@ -108,7 +121,8 @@ def _grade_in(workdir: Path, nb: nbformat.NotebookNode, sub: Submission, ag: Aut
               limits: sandbox.Limits, hide: list[Path], uid: int | None, review: str) -> Row:
     (workdir / "home").mkdir()
     (workdir / "out").mkdir()
-    notebook = workdir / "submission.ipynb"
+    notebook, errors = workdir / "submission.ipynb", workdir / "out" / "cell-errors.txt"
+    nb.cells.insert(0, nbformat.v4.new_code_cell(ERROR_RECORDER.format(path=str(errors))))
     nbformat.write(nb, notebook)
     shutil.copy(ag.path, workdir / "autograder.zip")
     if uid is not None:
@@ -127,4 +141,9 @@ def _grade_in(workdir: Path, nb: nbformat.NotebookNode, sub: Submission, ag: Aut
         scores, outputs = _read_results(results_path, ag)
     except (OSError, ValueError) as e:
         return _failed_row(sub, ag, "error", f"grader could not finish: {e} {review}".strip())
-    return Row(sub.name, "graded", sum(scores.values()), ag.max_score, scores, review, outputs)
+    raised = set(errors.read_text(errors="replace").split()) if errors.exists() else set()
+    resource = [why for name, why in RESOURCE_ERRORS.items() if name in raised]
+    status = "error" if resource else "graded"
+    note = "; ".join([*(f"a cell {why} (scores kept for what ran)" for why in resource), review] if resource
+                     else [review])
+    return Row(sub.name, status, sum(scores.values()), ag.max_score, scores, note.strip("; "), outputs)

@@ -47,7 +47,8 @@ def messy_class(tmp_path_factory):
         zf.writestr(".OTTER_LOG", b"")
     (folder / "dave.ipynb").write_text(reference[: len(reference) // 2])  # truncated upload
     (folder / "erin.ipynb").write_text("")
-    (folder / "frank.ipynb").write_text(_notebook_with_extra_cell("import os\nos._exit(1)"))  # kills its kernel
+    (folder / "frank.ipynb").write_text(_notebook_with_extra_cell(  # crashes its kernel
+        "import faulthandler\nfaulthandler._sigsegv()"))
     (folder / "notes.txt").write_text("not a submission")
     grades = tmp_path_factory.mktemp("grades")
     result = subprocess.run(
@@ -87,10 +88,10 @@ def test_broken_files_get_an_error_row_with_the_reason(messy_class, name, reason
     assert reason in rows[name]["note"]
 
 
-def test_a_notebook_that_kills_its_kernel_scores_zero_without_stopping_the_class(messy_class):
+def test_a_notebook_that_crashes_its_kernel_is_an_error_with_the_reason(messy_class):
     rows, _ = messy_class
-    assert rows["frank.ipynb"]["score"] == "0"
-    assert rows["frank.ipynb"]["status"] in {"graded", "error"}
+    assert rows["frank.ipynb"]["status"] == "error" and rows["frank.ipynb"]["score"] == "0"
+    assert "kernel died" in rows["frank.ipynb"]["note"]
 
 
 def test_an_endless_loop_times_out(tmp_path):
