@@ -56,7 +56,7 @@ def _solution_lines(assignment: str) -> set[str]:
                 inside = True
             elif re.match(r"#\s*END SOLUTION", line.strip()):
                 inside = False
-            elif (inside or line.rstrip().endswith("# SOLUTION")) and len(text) >= 12:
+            elif (inside or line.rstrip().endswith("# SOLUTION")) and len(text) >= 16:  # long enough to be telling
                 hidden.add(text)
             else:
                 shown.add(line.strip())

@@ -1,0 +1,21 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 3
+
+@test_case(points=1, hidden=False, 
+    success_message="rowwise_dot and pairwise_dot give the right shapes and values on a small example.")
+def test_q4_public(rowwise_dot, pairwise_dot):
+    import torch
+    A = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    B = torch.tensor([[5.0, 6.0], [7.0, 8.0]])
+    r = rowwise_dot(A, B)
+    assert isinstance(r, torch.Tensor), f'rowwise_dot should return a tensor, got {type(r).__name__}'
+    assert tuple(r.shape) == (2,), f'rowwise_dot of two (2, 2) tensors should have shape (2,), got {tuple(r.shape)}'
+    assert r.tolist() == [17.0, 53.0], f'rowwise_dot should give [1*5 + 2*6, 3*7 + 4*8] = [17, 53], got {r.tolist()}'
+    p = pairwise_dot(A, torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    assert isinstance(p, torch.Tensor), f'pairwise_dot should return a tensor, got {type(p).__name__}'
+    assert tuple(p.shape) == (2, 3), f'pairwise_dot of (2, 2) and (3, 2) should have shape (2, 3), got {tuple(p.shape)}'
+

@@ -1,0 +1,14 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q6"
+points = 2
+
+@test_case(points=0.5, hidden=False, 
+    success_message="circle_linear_acc is a fraction.")
+def test_q6_public(circle_linear, circle_linear_acc):
+    n_params = sum((p.numel() for p in circle_linear.parameters()))
+    assert n_params == 3, f'circle_linear should be nn.Linear(2, 1) with 3 parameters, it has {n_params}'
+    assert isinstance(circle_linear_acc, float) and 0.0 <= circle_linear_acc <= 1.0, f'circle_linear_acc should be a float fraction in [0, 1], got {circle_linear_acc!r}'
+
