@@ -29,7 +29,7 @@ def graded_examples(tmp_path_factory):
 
 
 def pytest_generate_tests(metafunc):
-    if "assignment" in metafunc.fixturenames:
+    if "assignment" in metafunc.fixturenames and "mutation" not in metafunc.fixturenames:
         metafunc.parametrize("assignment", ASSIGNMENT_IDS)
 
 

@@ -10,7 +10,10 @@ def test_q4_public(gd_step):
     import torch
     w, b = (torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True))
     X, y = (torch.tensor([[1.0], [2.0]]), torch.tensor([[2.0], [4.0]]))
-    loss = gd_step(w, b, X, y, 0.1)
+    try:
+        loss = gd_step(w, b, X, y, 0.1)
+    except (AttributeError, RuntimeError) as e:
+        raise AssertionError(f'gd_step crashed ({type(e).__name__}: {e}). Update w and b in place (w -= ...) inside `with torch.no_grad():`; `w = w - ...` makes a new tensor whose .grad is None') from None
     assert isinstance(loss, float), f'gd_step should return the loss as a float, got {type(loss).__name__}'
     assert abs(loss - 10.0) < 1e-05, f'the loss before the step is (4 + 16) / 2 = 10.0, got {loss}'
     assert w.item() != 0.0, 'gd_step should change w in place'
