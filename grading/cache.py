@@ -20,8 +20,7 @@ def key(submission: Path, autograder: Path, limits: Limits) -> str:
     h = hashlib.sha256(VERSION.encode())
     for path in (submission, autograder):
         h.update(hashlib.sha256(path.read_bytes()).digest())
-    limits_without_threads = {k: v for k, v in asdict(limits).items() if k != "threads"}
-    h.update(json.dumps(limits_without_threads, sort_keys=True).encode())
+    h.update(json.dumps(asdict(limits), sort_keys=True).encode())
     return h.hexdigest()
 
 

@@ -32,8 +32,7 @@ def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s:
     found, older, newest_notes = submissions.keep_newest(found)
     skipped += older
     jobs = max(1, min(jobs, len(found) or 1))
-    limits = sandbox.Limits(timeout_s=timeout_s or DEFAULT_TIMEOUT_S.get(assignment, FALLBACK_TIMEOUT_S),
-                            threads=max(1, (os.cpu_count() or 1) // jobs))
+    limits = sandbox.Limits(timeout_s=timeout_s or DEFAULT_TIMEOUT_S.get(assignment, FALLBACK_TIMEOUT_S))
     cache = ResultCache(out.parent / ".cache" / assignment)
     hide = [folder.resolve(), out.resolve().parent]
 

@@ -27,7 +27,7 @@ class Limits:
     memory_bytes: int = 6 * 2**30  # address space; torch alone reserves about 1 GiB
     file_bytes: int = 256 * 2**20  # largest file the notebook may write (caps runaway output too)
     processes: int = 256  # processes and threads of the sandbox's uid (root only)
-    threads: int = 1  # BLAS/OpenMP threads per notebook
+    threads: int = 1  # BLAS/OpenMP threads per notebook: fixed, so scores never depend on JOBS or the machine
 
 
 def bubblewrap_available() -> bool:

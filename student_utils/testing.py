@@ -8,6 +8,8 @@ there, "moved to cpu" and "never moved" leave the same tensors behind, but not t
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -85,3 +87,25 @@ def record_moves() -> Iterator[Moves]:
     finally:
         torch.Tensor.to, torch.Tensor.cuda = tensor_to, tensor_cuda
         torch.nn.Module.to, torch.nn.Module.cuda = module_to, module_cuda
+
+
+MARGINS_ENV = "NN_COURSE_MARGINS"
+"""When set to a file path, every ``check_threshold`` appends its margin there (``scripts/seed_study.py``)."""
+
+
+def check_threshold(name: str, value: float, threshold: float, above: bool = True) -> None:
+    """Assert ``value > threshold`` (``value < threshold`` if ``above`` is False), naming both on failure.
+
+    Tests use it for every training-based check (accuracy, loss decrease), so the seed study can
+    report how far the reference stays from each threshold.
+
+    >>> check_threshold("test accuracy", 0.87, 0.8)
+    """
+    value, threshold = float(value), float(threshold)
+    margin = value - threshold if above else threshold - value
+    path = os.environ.get(MARGINS_ENV)
+    if path:
+        with open(path, "a") as f:
+            f.write(json.dumps({"check": name, "value": value, "threshold": threshold, "margin": margin}) + "\n")
+    relation = "above" if above else "below"
+    assert margin > 0, f"{name} is {value:.4g}; it should be {relation} {threshold:.4g}"

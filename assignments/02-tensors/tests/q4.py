@@ -15,7 +15,9 @@ def test_q4_public(rowwise_dot, pairwise_dot):
     assert isinstance(r, torch.Tensor), f'rowwise_dot should return a tensor, got {type(r).__name__}'
     assert tuple(r.shape) == (2,), f'rowwise_dot of two (2, 2) tensors should have shape (2,), got {tuple(r.shape)}'
     assert r.tolist() == [17.0, 53.0], f'rowwise_dot should give [1*5 + 2*6, 3*7 + 4*8] = [17, 53], got {r.tolist()}'
-    p = pairwise_dot(A, torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+    p = pairwise_dot(A, B)
     assert isinstance(p, torch.Tensor), f'pairwise_dot should return a tensor, got {type(p).__name__}'
+    assert p.tolist() == [[17.0, 23.0], [39.0, 53.0]], f'pairwise_dot(A, B) should be [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]] = [[17, 23], [39, 53]], got {p.tolist()}'
+    p = pairwise_dot(A, torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
     assert tuple(p.shape) == (2, 3), f'pairwise_dot of (2, 2) and (3, 2) should have shape (2, 3), got {tuple(p.shape)}'
 

@@ -14,10 +14,13 @@ def test_q7_public(dense_forward):
     b1 = torch.tensor([0.0, -3.0, 0.5])
     W2 = torch.tensor([[2.0, 1.0, 1.0]])
     b2 = torch.tensor([0.5])
-    out = dense_forward(X, W1, b1, W2, b2)
+    try:
+        out = dense_forward(X, W1, b1, W2, b2)
+    except RuntimeError as e:
+        raise AssertionError(f'dense_forward with X (1, 2), W1 (3, 2), b1 (3,), W2 (1, 3), b2 (1,) should give shape (1, 1), but it raised: {e}. W1 is (out_features, in_features), so X @ W1.T is (1, 3)') from None
     assert isinstance(out, torch.Tensor), f'dense_forward should return a tensor, got {type(out).__name__}'
     assert tuple(out.shape) == (1, 1), f'with N = 1 and o = 1 the output should have shape (1, 1), got {tuple(out.shape)}'
-    assert abs(out.item() - 2.5) < 1e-06, f'expected 2.5 (relu([1, -1, -0.5]) = [1, 0, 0], then 2*1 + 0.5); got {out.item()}. 1.0 means no ReLU, 4.0 means no biases'
+    assert abs(out.item() - 2.5) < 1e-06, f'expected 2.5 (relu([1, -1, -0.5]) = [1, 0, 0], then 2*1 + 0.5); got {out.item()}. 1.0 means no ReLU, 2.0 no output bias b2, 4.5 no hidden bias b1, 4.0 no biases at all'
 
 @test_case(points=3, hidden=True)
 def test_q7_matches_linear(dense_forward):
