@@ -1,0 +1,25 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q6"
+points = 5
+
+@test_case(points=1, hidden=False, 
+    success_message="evaluate gives the right mean loss and train_and_validate returns two lists of the right length.")
+def test_q6_public(evaluate, train_and_validate):
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    model = nn.Linear(1, 1)
+    nn.init.ones_(model.weight)
+    nn.init.zeros_(model.bias)
+    X, y = (torch.tensor([[1.0], [2.0], [3.0], [4.0]]), torch.tensor([1.0, 2.0, 3.0, 6.0]))
+    loader = DataLoader(TensorDataset(X, y), batch_size=2)
+    got = evaluate(model, nn.MSELoss(), loader)
+    assert isinstance(got, float), f'evaluate should return a float, got {type(got).__name__}'
+    assert abs(got - 1.0) < 1e-06, f'batch losses are 0 and (0 + 4) / 2 = 2, so the mean is 1.0; got {got}'
+    out = train_and_validate(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), loader, loader, 3)
+    assert isinstance(out, tuple) and len(out) == 2, 'train_and_validate should return (train_losses, valid_losses)'
+    assert len(out[0]) == 3 and len(out[1]) == 3, f'3 epochs should give 3 train and 3 valid losses, got {len(out[0])} and {len(out[1])}'
+

@@ -1,0 +1,36 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q4"
+points = 3
+
+@test_case(points=1, hidden=False, 
+    success_message="NonlinearRegressor(1, 3, 1) has the lecture's 10 parameters.")
+def test_q4_public(NonlinearRegressor, count_parameters, n_params_nl):
+    import torch
+    model = NonlinearRegressor(1, 3, 1)
+    out = model(torch.zeros(7, 1))
+    assert isinstance(out, torch.Tensor) and out.shape == (7, 1), f"NonlinearRegressor(1, 3, 1) on a (7, 1) input should give shape (7, 1), got {getattr(out, 'shape', out)}"
+    n = count_parameters(model)
+    assert n == 10, f'NonlinearRegressor(1, 3, 1) has 3 + 3 (hidden) + 3 + 1 (output) = 10 parameters, got {n}'
+    assert isinstance(n_params_nl, int), f'n_params_nl should be an int, got {type(n_params_nl).__name__}'
+
+@test_case(points=2, hidden=True)
+def test_q4_architecture(NonlinearRegressor, nl_model, n_params_nl):
+    import torch
+    from torch import nn
+    gen = torch.Generator().manual_seed(3)
+    for n_in, h, n_out in ((1, 20, 1), (3, 5, 2), (2, 16, 1)):
+        model = NonlinearRegressor(n_in, h, n_out)
+        want = n_in * h + h + h * n_out + n_out
+        got = sum((p.numel() for p in model.parameters()))
+        assert got == want, f'NonlinearRegressor({n_in}, {h}, {n_out}) should have {want} parameters, has {got}'
+        lin = [m for m in model.modules() if isinstance(m, nn.Linear)]
+        assert len(lin) == 2, f'expected two nn.Linear layers, found {len(lin)}'
+        x = torch.randn(9, n_in, generator=gen)
+        with torch.no_grad():
+            assert torch.allclose(model(x), lin[1](torch.sigmoid(lin[0](x))), atol=1e-06), 'forward should be Linear -> Sigmoid -> Linear'
+    assert sum((p.numel() for p in nl_model.parameters())) == 61, 'nl_model should be NonlinearRegressor(1, 20, 1): 61 parameters'
+    assert n_params_nl == 61, f'NonlinearRegressor(1, 20, 1) has 20 + 20 + 20 + 1 = 61 parameters, n_params_nl is {n_params_nl}'
+
