@@ -7,6 +7,7 @@ points = 2
 
 @test_case(points=0.5, hidden=False)
 def test_q5_public(nl_losses):
-    assert isinstance(nl_losses, list) and len(nl_losses) == 80, 'nl_losses should be the list of 80 epoch losses from trainer'
+    assert isinstance(nl_losses, list), f'nl_losses should be the list of epoch losses from trainer, got {type(nl_losses).__name__}'
+    assert len(nl_losses) == 80, f'80 epochs should give 80 losses in nl_losses, got {len(nl_losses)}'
     assert nl_losses[-1] < nl_losses[0], f'the loss should go down, went {nl_losses[0]:.3f} -> {nl_losses[-1]:.3f}'
 
