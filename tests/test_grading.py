@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
-import shutil
 import subprocess
 import zipfile
 
