@@ -27,7 +27,7 @@ PATTERNS = (
     (r"\bbuiltins\b|__builtins__|\bsys\.modules\b|\bimportlib\b|__import__|\bctypes\b|\bgc\.get_objects\b"
      r"|\bglobals\s*\(|\bsetattr\s*\(|__class__|__dict__|__code__|__globals__", "reaches into Python internals"),
     (r"^\s*(torch|np|numpy|nn|F|math|sklearn|random|optim)(\.\w+)+\s*=(?!=)", "replaces a library function"),
-    (r"\b(eval|exec|compile)\s*\(", "runs generated code"),
+    (r"(?<![\w.])(eval|exec|compile)\s*\(", "runs generated code"),  # not model.eval()
     (r"\bos\.(system|popen|_exit|kill|remove|unlink|rmdir|chmod|rename|replace)\b|\bsubprocess\b"
      r"|\bshutil\b|\bsignal\b|\bopen\s*\(", "touches files or processes"),
     (r"^\s*!|^\s*%(?!matplotlib\b|config\b)", "runs a shell command or magic"),

@@ -6,7 +6,7 @@ name = "q6"
 points = 5
 
 @test_case(points=1, hidden=False, 
-    success_message="evaluate gives the right mean loss and train_and_validate returns two lists of the right length.")
+    success_message="evaluate gives the right mean loss, keeps the model's mode, and train_and_validate returns two lists of the right length.")
 def test_q6_public(evaluate, train_and_validate):
     import torch
     from torch import nn
@@ -19,6 +19,7 @@ def test_q6_public(evaluate, train_and_validate):
     got = evaluate(model, nn.MSELoss(), loader)
     assert isinstance(got, float), f'evaluate should return a float, got {type(got).__name__}'
     assert abs(got - 1.0) < 1e-06, f'batch losses are 0 and (0 + 4) / 2 = 2, so the mean is 1.0; got {got}'
+    assert model.training, 'evaluate got a model in train() mode and left it in eval() mode; it should leave the mode as it found it'
     out = train_and_validate(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), loader, loader, 3)
     assert isinstance(out, tuple) and len(out) == 2, 'train_and_validate should return (train_losses, valid_losses)'
     assert len(out[0]) == 3 and len(out[1]) == 3, f'3 epochs should give 3 train and 3 valid losses, got {len(out[0])} and {len(out[1])}'

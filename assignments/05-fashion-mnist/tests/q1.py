@@ -1,0 +1,21 @@
+from otter.test_files import test_case
+
+OK_FORMAT = False
+
+name = "q1"
+points = 2
+
+@test_case(points=0.5, hidden=False, 
+    success_message="device is set, and the first training batch has the shapes and dtypes asked for.")
+def test_q1_public(device, train_loader, test_loader):
+    import torch
+    from torch.utils.data import DataLoader
+    assert isinstance(device, torch.device), f'device should be su.get_device(), a torch.device; got {type(device).__name__}'
+    for name, loader in (('train_loader', train_loader), ('test_loader', test_loader)):
+        assert isinstance(loader, DataLoader), f'{name} should be a torch DataLoader, got {type(loader).__name__}'
+    X, y = next(iter(train_loader))
+    assert tuple(X.shape) == (128, 1, 28, 28), f'a training batch X should have shape (128, 1, 28, 28), got {tuple(X.shape)}'
+    assert X.dtype == torch.float32, f'X should be float32, got {X.dtype}'
+    assert tuple(y.shape) == (128,), f'a training batch y should have shape (128,), got {tuple(y.shape)}'
+    assert y.dtype == torch.int64, f'y should hold int64 labels, got {y.dtype}'
+
