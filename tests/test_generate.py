@@ -42,10 +42,11 @@ def test_autograder_zip_is_reproducible(assignment, tmp_path):
 
 def _solution_lines(assignment: str) -> set[str]:
     """Lines of reference code the student must not see: inside SOLUTION blocks or marked # SOLUTION,
-    and not quoted in the question's own text."""
+    and not quoted in the question's text or a public test's hint."""
     nb = nbformat.read(solution_notebook(assignment), as_version=4)
     hidden, shown = set(), set()
     prose = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    prose += "\n".join(p.read_text() for p in (student_dir(assignment) / "tests").glob("*.py"))
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -94,3 +95,29 @@ def test_student_version_has_no_hidden_tests(assignment):
         assert fn.name not in text, f"hidden test {fn.name} is in assignments/{assignment}"
         body = ast.unparse(fn.body[-1])
         assert body not in text, f"the body of hidden test {fn.name} is in assignments/{assignment}"
+
+
+def _hidden_reference_values(assignment: str) -> set[str]:
+    """Telling number literals in hidden tests (expected values, not tolerances): floats of 4+ digits
+    and at least 1e-3, ints of at least 1000."""
+    values = set()
+    for fn in _hidden_tests(assignment):
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+                text = repr(node.value)
+                if (isinstance(node.value, float) and abs(node.value) >= 1e-3 and len(text.strip("0.-")) >= 4) or (
+                        isinstance(node.value, int) and abs(node.value) >= 1000):
+                    values.add(text)
+    return values
+
+
+def test_student_version_has_no_hidden_reference_values(assignment):
+    """A value a hidden test compares against may reach students only where the question states it."""
+    nb = nbformat.read(solution_notebook(assignment), as_version=4)
+    stated = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    stated += "\n".join(p.read_text() for p in (student_dir(assignment) / "tests").glob("*.py"))
+    student_code = "\n".join(cell.source for cell in nbformat.read(
+        student_dir(assignment) / f"{assignment}.ipynb", as_version=4).cells if cell.cell_type == "code")
+    leaked = [v for v in _hidden_reference_values(assignment)
+              if re.search(rf"(?<![\d.]){re.escape(v)}(?![\d])", student_code) and v not in stated]
+    assert not leaked, f"hidden reference values in the student notebook's code: {leaked}"
