@@ -39,7 +39,8 @@ def messy_class(tmp_path_factory):
     reference = (examples_dir("01-gradient-descent") / "reference.ipynb").read_text()
     (folder / "alice.ipynb").write_text(reference)
     (folder / "bob").mkdir()
-    (folder / "bob" / "Untitled (3).ipynb").write_text(reference)  # wrong file name, in a folder
+    unanswered = (examples_dir("01-gradient-descent") / "unanswered.ipynb").read_text()
+    (folder / "bob" / "Untitled (3).ipynb").write_text(unanswered)  # wrong file name, in a folder
     with zipfile.ZipFile(folder / "carol.zip", "w") as zf:  # an otter export
         zf.writestr("01-gradient-descent.ipynb", reference)
         zf.writestr(".OTTER_LOG", b"")
@@ -73,10 +74,10 @@ def test_every_submission_gets_one_row(messy_class):
     assert "6 submissions" in stdout
 
 
-@pytest.mark.parametrize("name", ["alice.ipynb", "bob/Untitled (3).ipynb", "carol.zip"])
-def test_good_work_in_any_wrapping_gets_full_marks(messy_class, name):
+@pytest.mark.parametrize("name, score", [("alice.ipynb", "17"), ("bob/Untitled (3).ipynb", "0"), ("carol.zip", "17")])
+def test_any_file_name_or_wrapping_is_graded(messy_class, name, score):
     rows, _ = messy_class
-    assert rows[name]["status"] == "graded" and rows[name]["score"] == rows[name]["max_score"] == "17"
+    assert rows[name]["status"] == "graded" and rows[name]["score"] == score and rows[name]["max_score"] == "17"
 
 
 @pytest.mark.parametrize("name, reason", [("dave.ipynb", "invalid JSON"), ("erin.ipynb", "empty")])

@@ -3,67 +3,15 @@ reference) is graded through the real pipeline and must lose points on its own q
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import nbformat
-import pytest
-
-from grading.assignments import ASSIGNMENT_IDS, autograder_zip, examples_dir
+from grading.assignments import ASSIGNMENT_IDS, autograder_zip
 from grading.autograder_zip import read_autograder
-from grading.grade import grade_folder
-
-MUTATIONS = Path(__file__).parent / "mutations"
-
-
-@dataclass(frozen=True)
-class Mutation:
-    name: str
-    find: str
-    replace: str
-    loses: list[str]
-    may_lose: list[str] = field(default_factory=list)
-    public_message: str | None = None
-
-
-def load(assignment: str) -> list[Mutation]:
-    path = MUTATIONS / f"{assignment}.toml"
-    return [Mutation(**m) for m in tomllib.loads(path.read_text())["mutation"]] if path.exists() else []
-
-
-def apply(mutation: Mutation, assignment: str) -> nbformat.NotebookNode:
-    """The reference with the mutation's edit; fails if the edit no longer matches exactly once."""
-    nb = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
-    hits = [c for c in nb.cells if c.cell_type == "code" and mutation.find in c.source]
-    count = sum(c.source.count(mutation.find) for c in hits)
-    assert count == 1, f"{mutation.name}: `find` occurs {count} times in the reference; update the table"
-    hits[0].source = hits[0].source.replace(mutation.find, mutation.replace)
-    return nb
+from mutation_table import load
 
 
 def pytest_generate_tests(metafunc):
     if "mutation" in metafunc.fixturenames:
         cases = [(a, m) for a in ASSIGNMENT_IDS for m in load(a)]
         metafunc.parametrize("assignment, mutation", cases, ids=[f"{a}:{m.name}" for a, m in cases])
-
-
-@pytest.fixture(scope="session")
-def graded_mutants(tmp_path_factory):
-    """Grade all mutants of an assignment in one parallel run, once per session."""
-    cache: dict[str, dict] = {}
-
-    def get(assignment: str) -> dict:
-        if assignment not in cache:
-            folder = tmp_path_factory.mktemp(f"mutants-{assignment}")
-            for mutation in load(assignment):
-                nbformat.write(apply(mutation, assignment), folder / f"{mutation.name}.ipynb")
-            rows = grade_folder(assignment, folder, folder.parent / f"{assignment}.csv", jobs=2,
-                                timeout_s=None, quiet=True)
-            cache[assignment] = {Path(r.submission).stem: r for r in rows}
-        return cache[assignment]
-
-    return get
 
 
 def test_every_assignment_has_at_least_six_mutations():

@@ -7,27 +7,26 @@ import nbformat
 
 from grading.assignments import examples_dir
 from grading.grade import grade_folder
-from test_mutations import apply, load
+from mutation_table import apply, load
 
 ASSIGNMENT = "04-bce-classifier"  # trains networks, so it is where nondeterminism would show
 
 
-def test_same_scores_in_any_order_with_any_number_of_jobs(tmp_path):
-    reference = nbformat.read(examples_dir(ASSIGNMENT) / "reference.ipynb", as_version=4)
-    mutant = apply(load(ASSIGNMENT)[-1], ASSIGNMENT)
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir(), second.mkdir()
-    for name, nb in (("a", reference), ("b", mutant), ("c", reference)):
-        nbformat.write(nb, first / f"{name}.ipynb")
-    for name, nb in (("a", mutant), ("b", reference)):  # the other order, alone
-        nbformat.write(nb, second / f"{name}.ipynb")
-    run1 = {r.submission: r.questions for r in grade_folder(ASSIGNMENT, first, tmp_path / "g1" / "g.csv", jobs=2,
-                                                             timeout_s=None, quiet=True, use_cache=False)}
-    run2 = {r.submission: r.questions for r in grade_folder(ASSIGNMENT, second, tmp_path / "g2" / "g.csv", jobs=1,
-                                                             timeout_s=None, quiet=True, use_cache=False)}
-    assert run1["a.ipynb"] == run1["c.ipynb"] == run2["b.ipynb"]
-    assert run1["b.ipynb"] == run2["a.ipynb"]
-    assert run1["a.ipynb"] != run1["b.ipynb"], "the mutant should score differently, or this test proves nothing"
-    cached = {r.submission: r.questions for r in grade_folder(ASSIGNMENT, second, tmp_path / "g2" / "g.csv", jobs=1,
-                                                               timeout_s=None, quiet=True)}
-    assert cached == run2
+def test_same_scores_in_any_order_with_any_number_of_jobs(tmp_path, graded_examples, graded_mutants):
+    mutation = load(ASSIGNMENT)[-1]
+    # First grading: the session's, in two parallel batches among other notebooks.
+    reference = graded_examples(ASSIGNMENT)["reference.ipynb"].questions
+    mutant = graded_mutants(ASSIGNMENT)[mutation.name].questions
+    assert reference != mutant, "the mutant should score differently, or this test proves nothing"
+    # Second grading: just these two, one job, the mutant first.
+    folder = tmp_path / "again"
+    folder.mkdir()
+    nbformat.write(apply(mutation, ASSIGNMENT), folder / "a.ipynb")
+    nbformat.write(nbformat.read(examples_dir(ASSIGNMENT) / "reference.ipynb", as_version=4), folder / "b.ipynb")
+    out = tmp_path / "grades" / "g.csv"
+    again = {r.submission: r.questions for r in grade_folder(ASSIGNMENT, folder, out, jobs=1, timeout_s=None,
+                                                              quiet=True, use_cache=False)}
+    assert again == {"a.ipynb": mutant, "b.ipynb": reference}
+    cached = {r.submission: r.questions for r in grade_folder(ASSIGNMENT, folder, out, jobs=1, timeout_s=None,
+                                                               quiet=True)}
+    assert cached == again
