@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,9 @@ def command(inner: list[str], workdir: Path, limits: Limits, hide: list[Path], u
     wrapped = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                "--perms", "1777", "--size", str(limits.file_bytes * 4), "--tmpfs", "/tmp",
                *namespaces, "--die-with-parent", "--new-session"]
+    for needed in {ROOT, Path(sys.prefix)}:  # the course and its venv, if they live under /tmp
+        if _contains(Path("/tmp"), needed):
+            wrapped += ["--ro-bind", str(needed), str(needed)]
     for path in [*(ROOT / name for name in HIDDEN_IN_REPO), *hide]:
         if path.exists() and not _contains(path, workdir):
             wrapped += ["--tmpfs", str(path)]
