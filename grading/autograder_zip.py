@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class AutograderInfo:
     path: Path
+    name: str  # the assignment name otter checks notebooks against
     questions: dict[str, float]  # question name -> points, in order
     hidden_cases: dict[str, list[bool]]  # question name -> hidden flag of each test case, in order
 
@@ -46,10 +48,11 @@ def read_autograder(path: Path) -> AutograderInfo:
     """List the questions of an otter autograder zip (from its ``tests/*.py``), in natural order."""
     questions, hidden = {}, {}
     with zipfile.ZipFile(path) as zf:
+        assignment = json.loads(zf.read("otter_config.json"))["assignment_name"]
         names = sorted(n for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py"))
         for name in names:
             source = zf.read(name).decode("utf-8")
             constants = _assigned_constants(source)
             questions[str(constants["name"])] = float(constants["points"])
             hidden[str(constants["name"])] = _hidden_flags(source)
-    return AutograderInfo(path=path, questions=questions, hidden_cases=hidden)
+    return AutograderInfo(path=path, name=assignment, questions=questions, hidden_cases=hidden)

@@ -13,7 +13,7 @@ from pathlib import Path
 from .gradebook import Row
 from .sandbox import Limits
 
-VERSION = "1"  # bump when grading changes in a way that invalidates old results
+VERSION = "2"  # bump when grading changes in a way that invalidates old results
 
 
 def key(submission: Path, autograder: Path, limits: Limits) -> str:

@@ -107,6 +107,11 @@ def grade(sub: Submission, ag: AutograderInfo, limits: sandbox.Limits, hide: lis
         nb = load_notebook(sub.path)
     except InvalidSubmission as e:
         return _failed_row(sub, ag, "error", str(e))
+    otter_meta = nb.metadata.setdefault("otter", {})
+    meant_for = otter_meta.get("assignment_name")
+    if meant_for and meant_for != ag.name:
+        return _failed_row(sub, ag, "error", f"this is the notebook of {meant_for}, not {ag.name}")
+    otter_meta["assignment_name"] = ag.name  # front ends that drop otter's metadata lose it otherwise
     flags = tamper.neutralise(nb)
     review = f"REVIEW: {'; '.join(flags)}" if flags else ""
     workdir = Path(tempfile.mkdtemp(prefix="grade-", dir=scratch))

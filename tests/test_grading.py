@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import zipfile
 
@@ -32,6 +33,17 @@ def _notebook_with_extra_cell(source: str) -> str:
     return nbformat.writes(nb)
 
 
+def _as_another_front_end_saves_it(text: str) -> str:
+    """Old nbformat minor version, no cell ids, a kernel the grader does not have, Colab metadata."""
+    nb = json.loads(text)
+    nb["nbformat_minor"] = 0
+    nb["metadata"] = {"kernelspec": {"name": "conda-env-torch-py", "display_name": "torch"},
+                      "colab": {"provenance": []}}
+    for cell in nb["cells"]:
+        cell.pop("id", None)
+    return json.dumps(nb)
+
+
 @pytest.fixture(scope="module")
 def messy_class(tmp_path_factory):
     """A class folder with what students really hand in, graded once through `make grade`."""
@@ -48,6 +60,9 @@ def messy_class(tmp_path_factory):
     (folder / "erin.ipynb").write_text("")
     (folder / "frank.ipynb").write_text(_notebook_with_extra_cell(  # crashes its kernel
         "import faulthandler\nfaulthandler._sigsegv()"))
+    (folder / "gina.ipynb").write_text(_as_another_front_end_saves_it(unanswered))
+    (folder / "hank.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))  # valid, but no cells
+    (folder / "ivan.ipynb").write_text((examples_dir("02-tensors") / "unanswered.ipynb").read_text())
     (folder / "notes.txt").write_text("not a submission")
     grades = tmp_path_factory.mktemp("grades")
     result = subprocess.run(
@@ -69,18 +84,20 @@ def test_gradebook_has_the_promised_columns(messy_class):
 def test_every_submission_gets_one_row(messy_class):
     rows, stdout = messy_class
     assert set(rows) == {"alice.ipynb", "bob/Untitled (3).ipynb", "carol.zip", "dave.ipynb", "erin.ipynb",
-                         "frank.ipynb"}
+                         "frank.ipynb", "gina.ipynb", "hank.ipynb", "ivan.ipynb"}
     assert "skipped notes.txt" in stdout
-    assert "6 submissions" in stdout
+    assert "9 submissions" in stdout
 
 
-@pytest.mark.parametrize("name, score", [("alice.ipynb", "17"), ("bob/Untitled (3).ipynb", "0"), ("carol.zip", "17")])
+@pytest.mark.parametrize("name, score", [("alice.ipynb", "17"), ("bob/Untitled (3).ipynb", "0"), ("carol.zip", "17"),
+                                         ("gina.ipynb", "0"), ("hank.ipynb", "0")])
 def test_any_file_name_or_wrapping_is_graded(messy_class, name, score):
     rows, _ = messy_class
     assert rows[name]["status"] == "graded" and rows[name]["score"] == score and rows[name]["max_score"] == "17"
 
 
-@pytest.mark.parametrize("name, reason", [("dave.ipynb", "invalid JSON"), ("erin.ipynb", "empty")])
+@pytest.mark.parametrize("name, reason", [("dave.ipynb", "invalid JSON"), ("erin.ipynb", "empty"),
+                                          ("ivan.ipynb", "the notebook of 02-tensors, not 01-gradient-descent")])
 def test_broken_files_get_an_error_row_with_the_reason(messy_class, name, reason):
     rows, _ = messy_class
     assert rows[name]["status"] == "error" and rows[name]["score"] == "0"
