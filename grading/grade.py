@@ -37,15 +37,15 @@ def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s:
     hide = [folder.resolve(), out.resolve().parent]
 
     rows, todo = [], []
+
+    def add(row: gradebook.Row) -> None:
+        row.note = "; ".join(n for n in (newest_notes.get(row.submission), row.note) if n)
+        rows.append(row)
+
     for sub in found:
         k = key(sub.path, ag.path, limits)
         cached = cache.get(k, sub.name) if use_cache else None
-        (rows.append(cached) if cached else todo.append((sub, k)))
-
-    def finish(row: gradebook.Row) -> None:
-        row.note = "; ".join(n for n in (newest_notes.get(row.submission), row.note) if n)
-        rows.append(row)
-        gradebook.write_csv(out, rows, questions)
+        add(cached) if cached else todo.append((sub, k))
 
     gradebook.write_csv(out, rows, questions)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -55,13 +55,10 @@ def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s:
             for future in as_completed(futures):
                 row = future.result()
                 cache.put(futures[future], row)
-                finish(row)
+                add(row)
+                gradebook.write_csv(out, rows, questions)
                 bar.set_postfix_str(f"{row.submission}: {row.status} {row.score:g}/{row.max_score:g}")
                 bar.update()
-    for row in rows:  # cached rows get the newest-of note too
-        if row.submission in newest_notes and newest_notes[row.submission] not in row.note:
-            row.note = "; ".join(n for n in (newest_notes[row.submission], row.note) if n)
-    gradebook.write_csv(out, rows, questions)
     feedback.write_all(rows, ag, assignment, out.parent / f"{assignment}-feedback", show_hidden)
     if not quiet:
         print(gradebook.summary(rows, questions, ag.max_score))
