@@ -8,6 +8,8 @@ SUBMISSIONS ?= examples/$(ASSIGNMENT)
 GRADES      ?= grades
 JOBS        ?= $(shell nproc)
 TIMEOUT     ?=
+DEMO_TIMEOUT ?= 30
+SANDBOX     ?= bwrap
 SHOW_HIDDEN ?=
 FRESH       ?=
 PYTEST_ARGS ?=
@@ -15,17 +17,19 @@ PYTEST_ARGS ?=
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install student grade demo test test-slow benchmark clean
+.PHONY: install system-packages student grade demo test test-slow clean
 
-## install: create .venv with pinned dependencies, the Jupyter kernel and FashionMNIST (idempotent)
-install: $(STAMP)
+## install: bubblewrap and FashionMNIST (apt), .venv with pinned dependencies, the Jupyter kernel (idempotent)
+install: system-packages $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml scripts/install-fashion-mnist.sh
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+$(STAMP): requirements.txt requirements-grading.txt requirements-student.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
-	bash scripts/install-fashion-mnist.sh
 	touch $@
 
 ## student: regenerate assignments/, autograder/ and examples/ from solutions/ with otter assign
@@ -36,12 +40,13 @@ student: install
 grade: install
 	$(BIN)/python -m grading.grade $(ASSIGNMENT) $(SUBMISSIONS) --out $(GRADES)/$(ASSIGNMENT).csv \
 		--jobs $(JOBS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(SHOW_HIDDEN),--show-hidden) \
-		$(if $(FRESH),--no-cache)
+		$(if $(FRESH),--no-cache) --sandbox $(SANDBOX)
 
-## demo: regenerate, then grade the bundled example submissions of every assignment
+## demo: regenerate, then grade the demo class of every assignment (a short time limit: one student loops)
 demo: student
 	@for a in $(ASSIGNMENTS); do \
-		$(MAKE) --no-print-directory grade ASSIGNMENT=$$a SUBMISSIONS=examples/$$a || exit 1; \
+		$(MAKE) --no-print-directory grade ASSIGNMENT=$$a SUBMISSIONS=examples/$$a \
+			TIMEOUT=$(if $(TIMEOUT),$(TIMEOUT),$(DEMO_TIMEOUT)) || exit 1; \
 	done
 
 ## test: run the test suite (the many-seed studies are in test-slow)

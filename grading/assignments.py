@@ -10,8 +10,15 @@ ASSIGNMENT_IDS = (
     "04-bce-classifier",
     "05-fashion-mnist",
 )
+# Seconds for running a notebook once, and for one call of a student's function by a test.
+TIMEOUTS = {"05-fashion-mnist": (600.0, 180.0)}
+DEFAULT_TIMEOUTS = (180.0, 60.0)
+# Data sets an assignment's notebook loads, which the Gradescope image must fetch (setup.sh).
+DATASETS = {"05-fashion-mnist": ["fashion-mnist"]}
 GRADING_REQUIREMENTS = ROOT / "requirements-grading.txt"
+STUDENT_REQUIREMENTS = ROOT / "requirements-student.txt"
 STUDENT_UTILS = ROOT / "student_utils"
+EDITS = ROOT / "tests" / "students"  # <id>.toml: realistic wrong answers and other correct styles
 
 
 def check_id(assignment: str) -> str:
@@ -39,3 +46,11 @@ def autograder_zip(assignment: str, root: Path = ROOT) -> Path:
 
 def examples_dir(assignment: str, root: Path = ROOT) -> Path:
     return root / "examples" / assignment
+
+
+def limits_for(assignment: str, timeout_s: float | None = None):
+    """The sandbox limits for grading ``assignment`` (``timeout_s`` overrides the notebook's time)."""
+    from .sandbox import Limits
+
+    notebook_s, call_s = TIMEOUTS.get(assignment, DEFAULT_TIMEOUTS)
+    return Limits(timeout_s=timeout_s or notebook_s, call_timeout_s=call_s)

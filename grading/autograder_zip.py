@@ -1,4 +1,8 @@
-"""What the gradebook needs to know about an autograder zip: its questions and their points."""
+"""An autograder's files, read without running them: its questions, points, seed and tests.
+
+The same bundle is a zip for ``make grade`` and an unpacked folder on Gradescope
+(``/autograder/source``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,39 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+
+class Bundle:
+    """Files of an autograder, by their path inside it (``tests/q1.py``, ``given.py``, ...)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def names(self) -> list[str]:
+        if self.path.is_dir():
+            return sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*") if p.is_file())
+        with zipfile.ZipFile(self.path) as zf:
+            return sorted(zf.namelist())
+
+    def read(self, name: str) -> bytes:
+        if self.path.is_dir():
+            return (self.path / name).read_bytes()
+        with zipfile.ZipFile(self.path) as zf:
+            return zf.read(name)
+
+    def tests(self) -> dict[str, str]:
+        """``tests/qN.py`` sources by path, in question order."""
+        names = [n for n in self.names() if n.startswith("tests/") and n.endswith(".py")]
+        return {n: self.read(n).decode() for n in sorted(names, key=_natural)}
+
+    def config(self) -> dict:
+        return json.loads(self.read("otter_config.json"))
+
+
+def _natural(name: str) -> tuple:
+    stem = Path(name).stem
+    digits = "".join(c for c in stem if c.isdigit())
+    return (stem.rstrip("0123456789"), int(digits) if digits else 0)
 
 
 @dataclass(frozen=True)
@@ -45,14 +82,12 @@ def _hidden_flags(source: str) -> list[bool]:
 
 
 def read_autograder(path: Path) -> AutograderInfo:
-    """List the questions of an otter autograder zip (from its ``tests/*.py``), in natural order."""
+    """List the questions of an autograder (zip or folder) from its ``tests/*.py``, in order."""
+    bundle = Bundle(path)
     questions, hidden = {}, {}
-    with zipfile.ZipFile(path) as zf:
-        assignment = json.loads(zf.read("otter_config.json"))["assignment_name"]
-        names = sorted(n for n in zf.namelist() if n.startswith("tests/") and n.endswith(".py"))
-        for name in names:
-            source = zf.read(name).decode("utf-8")
-            constants = _assigned_constants(source)
-            questions[str(constants["name"])] = float(constants["points"])
-            hidden[str(constants["name"])] = _hidden_flags(source)
-    return AutograderInfo(path=path, name=assignment, questions=questions, hidden_cases=hidden)
+    for source in bundle.tests().values():
+        constants = _assigned_constants(source)
+        questions[str(constants["name"])] = float(constants["points"])
+        hidden[str(constants["name"])] = _hidden_flags(source)
+    return AutograderInfo(path=Path(path), name=bundle.config()["assignment_name"], questions=questions,
+                          hidden_cases=hidden)

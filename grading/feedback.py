@@ -1,21 +1,34 @@
 """A short text report per submission: what passed and what did not.
 
 Public test results are always shown in full; for hidden tests only pass/fail counts, unless the
-instructor asks for details (``--show-hidden``, e.g. after the deadline)."""
+instructor asks for details (``--show-hidden``, e.g. after the deadline). The messages are the
+tests' own; where a test quotes what the student's code returned or raised, it is that student's.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .autograder_zip import AutograderInfo
 from .gradebook import Row
 
 
-def _cases(question: str, output: str) -> dict[int, str]:
-    """Split otter's report for a question into its test cases, by number (1-based)."""
-    parts = re.split(rf"^\s*{re.escape(question)} - (\d+) result:\s*$", output, flags=re.M)
-    return {int(parts[i]): parts[i + 1].strip("\n") for i in range(1, len(parts) - 1, 2)}
+def question(row: Row, q: str, points: float, show_hidden: bool, public_only: bool = False) -> list[str]:
+    """The lines about one question: its score, then each test case."""
+    got = row.questions.get(q, 0.0)
+    lines = [f"[{'ok' if got == points else '  '}] {q}: {got:g} / {points:g}"] if not public_only else [f"{q}:"]
+    cases = row.cases.get(q, [])
+    hidden = [c for c in cases if c["hidden"]]
+    for number, case in enumerate(cases, start=1):
+        if case["hidden"] and (public_only or not show_hidden):
+            continue
+        kind = "hidden" if case["hidden"] else "public"
+        lines.append(f"  {kind} test {number} ({case['points']:g} pt): {'passed' if case['passed'] else 'failed'}")
+        if not case["passed"]:
+            lines += [f"    {line.rstrip()}" for line in case["message"].splitlines()[1:] if line.strip()]
+    if hidden and not show_hidden and not public_only:
+        lines.append(f"  hidden tests: {sum(c['passed'] for c in hidden)} of {len(hidden)} passed")
+    return lines
 
 
 def render(row: Row, ag: AutograderInfo, assignment: str, show_hidden: bool) -> str:
@@ -23,26 +36,7 @@ def render(row: Row, ag: AutograderInfo, assignment: str, show_hidden: bool) -> 
     if row.note:
         lines.append(f"Note: {row.note}")
     for q, points in ag.questions.items():
-        got = row.questions.get(q, 0.0)
-        mark = "ok" if got == points else "  "
-        lines.append(f"\n[{mark}] {q}: {got:g} / {points:g}")
-        output = row.outputs.get(q, "")
-        if not output:
-            continue
-        cases = _cases(q, output)
-        hidden = ag.hidden_cases.get(q, [])
-        failed_hidden = 0
-        for number, text in cases.items():
-            is_hidden = number - 1 < len(hidden) and hidden[number - 1]
-            if is_hidden and not show_hidden:
-                failed_hidden += "failed" in text
-                continue
-            kind = "hidden" if is_hidden else "public"
-            lines.append(f"  {kind} test {number}:")
-            lines += [f"    {line.strip()}" for line in text.splitlines() if line.strip()]
-        n_hidden = sum(hidden)
-        if n_hidden and not show_hidden:
-            lines.append(f"  hidden tests: {n_hidden - failed_hidden} of {n_hidden} passed")
+        lines += ["", *question(row, q, points, show_hidden)]
     return "\n".join(lines) + "\n"
 
 

@@ -1,13 +1,23 @@
 """``make student``: turn each reference notebook into its student version, autograder and examples.
 
-otter assign does the real work; this module runs it in a scratch folder and makes its output
-reproducible (stable cell ids, a zip without timestamps in its name or its entries), so that the
-generated files can be committed and a test can tell when they are stale.
+otter assign splits the reference into the student notebook and otter's test files; this module
+runs it in a scratch folder and lays out what the course hands out:
+
+- ``assignments/<id>/``: the notebook (kernel ``Python (nn-course)``), its public tests, a copy of
+  ``student_utils`` and the ``requirements.txt`` a student's environment needs;
+- ``autograder/<id>/``: the reference notebook, every test, ``given.py`` (the cells tagged
+  ``given``: data the judge rebuilds itself) and the zip for ``make grade`` and Gradescope, whose
+  entry point runs the same judge as ``make grade``;
+- ``examples/<id>/``: a demo class of submissions (``grading.demo_class``).
+
+The output is reproducible (stable cell ids, a zip with sorted entries and no dates), so the
+generated files are committed and a test fails when they are stale.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -17,37 +27,26 @@ from pathlib import Path
 
 import nbformat
 
-from .assignments import (ASSIGNMENT_IDS, GRADING_REQUIREMENTS, ROOT, STUDENT_UTILS, autograder_dir,
-                          autograder_zip, check_id, examples_dir, solution_notebook, student_dir)
+from . import demo_class
+from .assignments import (ASSIGNMENT_IDS, DATASETS, GRADING_REQUIREMENTS, ROOT, STUDENT_REQUIREMENTS,
+                          STUDENT_UTILS, TIMEOUTS, DEFAULT_TIMEOUTS, autograder_dir, autograder_zip, check_id,
+                          solution_notebook, student_dir)
+from .judge.given import join as join_given
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+GRADESCOPE_FILES = ROOT / "gradescope"
+KERNELSPEC = {"name": "nn-course", "display_name": "Python (nn-course)", "language": "python"}
+CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def normalise_notebook(path: Path) -> None:
-    """Give every cell an id from its position, so regenerating gives the same bytes."""
+    """Stable cell ids (so regenerating gives the same bytes) and the course's kernel."""
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(nb, path)
-
-
-def repack_zip(source: Path, target: Path) -> None:
-    """Copy a zip with sorted entries, a fixed date and normalised notebooks inside."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in sorted(zin.infolist(), key=lambda i: i.filename):
-            if info.is_dir() or "__pycache__" in info.filename:
-                continue
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            entry.external_attr = info.external_attr
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            zout.writestr(entry, zin.read(info))
-
-
-def _replace_dir(source: Path, target: Path, ignore=None) -> None:
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=ignore)
 
 
 def run_otter_assign(assignment: str, workdir: Path) -> Path:
@@ -55,8 +54,6 @@ def run_otter_assign(assignment: str, workdir: Path) -> Path:
     stage, dist = workdir / "stage", workdir / "dist"
     stage.mkdir()
     shutil.copy(solution_notebook(assignment), stage)
-    shutil.copy(GRADING_REQUIREMENTS, stage)
-    shutil.copytree(STUDENT_UTILS, stage / STUDENT_UTILS.name, ignore=IGNORED)
     otter = Path(sys.executable).with_name("otter")
     result = subprocess.run(
         [str(otter), "assign", "--no-pdfs", "--no-run-tests", f"{assignment}.ipynb", str(dist)],
@@ -67,6 +64,65 @@ def run_otter_assign(assignment: str, workdir: Path) -> Path:
     return dist
 
 
+def given_cells(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code" and "given" in c.metadata.get("tags", [])]
+
+
+def flat_requirements(path: Path) -> list[str]:
+    """The pins of a requirements file, following ``-r`` includes, without comments."""
+    lines = []
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line.startswith("-r "):
+            lines += flat_requirements(path.parent / line[3:].strip())
+        elif line:
+            lines.append(line)
+    return lines
+
+
+def _python_files(package: Path) -> dict[str, bytes]:
+    return {p.relative_to(package.parent).as_posix(): p.read_bytes() for p in sorted(package.rglob("*.py"))
+            if "__pycache__" not in p.parts}
+
+
+def write_zip(target: Path, entries: dict[str, bytes]) -> None:
+    """A zip with sorted entries, a fixed date and fixed modes: the same bytes every time."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.external_attr = (0o755 if name in ("run_autograder", "setup.sh") else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, entries[name])
+
+
+def autograder_entries(assignment: str, dist: Path, given: str) -> dict[str, bytes]:
+    """What the zip holds: otter's tests and config, the given cells, the judge and its sandbox
+    (``files/``), and Gradescope's setup and entry point."""
+    (raw_zip,) = dist.glob("autograder/*-autograder_*.zip")
+    with zipfile.ZipFile(raw_zip) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist() if n.startswith("tests/") or n == "otter_config.json"}
+    notebook_s, call_s = TIMEOUTS.get(assignment, DEFAULT_TIMEOUTS)
+    course = {"assignment": assignment, "datasets": DATASETS.get(assignment, []),
+              "timeout_s": notebook_s, "call_timeout_s": call_s}
+    requirements = [CPU_TORCH_INDEX, *flat_requirements(GRADING_REQUIREMENTS)]
+    entries.update({
+        "given.py": given.encode(),
+        "course.json": (json.dumps(course, indent=2) + "\n").encode(),
+        "requirements.txt": ("\n".join(requirements) + "\n").encode(),
+        "run_autograder": (GRADESCOPE_FILES / "run_autograder").read_bytes(),
+        "setup.sh": (GRADESCOPE_FILES / "setup.sh").read_bytes(),
+    })
+    for package in (ROOT / "grading", STUDENT_UTILS):
+        entries.update({f"files/{name}": data for name, data in _python_files(package).items()})
+    return entries
+
+
+def _replace_dir(source: Path, target: Path, ignore=None) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=ignore)
+
+
 def generate(assignment: str, root: Path = ROOT) -> None:
     """Write assignments/<id>, autograder/<id> and examples/<id> under ``root``."""
     check_id(assignment)
@@ -74,18 +130,21 @@ def generate(assignment: str, root: Path = ROOT) -> None:
         dist = run_otter_assign(assignment, Path(tmp))
         for notebook in dist.glob("*/*.ipynb"):
             normalise_notebook(notebook)
-        (raw_zip,) = dist.glob("autograder/*-autograder_*.zip")
+        reference = nbformat.read(dist / "autograder" / f"{assignment}.ipynb", as_version=4)
+        given = join_given(given_cells(reference))
 
-        _replace_dir(dist / "student", student_dir(assignment, root))
+        student = student_dir(assignment, root)
+        _replace_dir(dist / "student", student)
+        shutil.copytree(STUDENT_UTILS, student / STUDENT_UTILS.name, ignore=IGNORED)
+        (student / "requirements.txt").write_text("\n".join(flat_requirements(STUDENT_REQUIREMENTS)) + "\n")
+
         ag_dir = autograder_dir(assignment, root)
         _replace_dir(dist / "autograder", ag_dir,
-                     ignore=shutil.ignore_patterns("*.zip", STUDENT_UTILS.name, "__pycache__"))
-        repack_zip(raw_zip, autograder_zip(assignment, root))
+                     ignore=shutil.ignore_patterns("*.zip", STUDENT_UTILS.name, "__pycache__", "requirements.txt"))
+        (ag_dir / "given.py").write_text(given)
+        write_zip(autograder_zip(assignment, root), autograder_entries(assignment, dist, given))
 
-        examples = examples_dir(assignment, root)
-        examples.mkdir(parents=True, exist_ok=True)
-        shutil.copy(dist / "autograder" / f"{assignment}.ipynb", examples / "reference.ipynb")
-        shutil.copy(dist / "student" / f"{assignment}.ipynb", examples / "unanswered.ipynb")
+        demo_class.write(assignment, reference, nbformat.read(student / f"{assignment}.ipynb", as_version=4), root)
 
 
 def main(argv: list[str] | None = None) -> None:

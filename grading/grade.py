@@ -1,40 +1,48 @@
 """``make grade``: grade a folder of submissions in parallel into a CSV gradebook.
 
     python -m grading.grade 01-gradient-descent examples/01-gradient-descent --out grades/01.csv
+
+Each of JOBS worker processes runs its own zygote in the sandbox and judges one submission at a
+time (``grading.worker``); this process only collects rows, writes the gradebook after every
+submission, and draws the progress bar.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import feedback, gradebook, runner, sandbox, submissions
-from .assignments import ASSIGNMENT_IDS, autograder_zip, check_id
+from . import feedback, gradebook, report, sandbox, submissions, worker
+from .assignments import ASSIGNMENT_IDS, autograder_zip, check_id, limits_for
 from .autograder_zip import read_autograder
 from .cache import ResultCache, key
 
-DEFAULT_TIMEOUT_S = {"05-fashion-mnist": 600.0}
-FALLBACK_TIMEOUT_S = 180.0
-
 
 def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s: float | None,
-                 quiet: bool = False, use_cache: bool = True, show_hidden: bool = False) -> list[gradebook.Row]:
+                 quiet: bool = False, use_cache: bool = True, show_hidden: bool = False,
+                 sandbox_mode: str = "bwrap") -> list[gradebook.Row]:
     """Grade every submission in ``folder``; write the gradebook to ``out`` (rewritten after each
-    submission, atomically) and feedback next to it; return the rows."""
+    submission, atomically), feedback and a report next to it; return the rows.
+
+    Raises ``sandbox.SandboxUnavailable`` before grading anything when the sandbox cannot run."""
+    sandbox.ensure(sandbox_mode)
+    if sandbox_mode == "off":
+        print("WARNING: SANDBOX=off grades without bubblewrap: a notebook can read whatever this user can "
+              "read. Every row's note says so.", file=sys.stderr)
     ag = read_autograder(autograder_zip(check_id(assignment)))
     questions = list(ag.questions)
     found, skipped = submissions.collect(folder)
     found, older, newest_notes = submissions.keep_newest(found)
     skipped += older
-    jobs = max(1, min(jobs, len(found) or 1))
-    limits = sandbox.Limits(timeout_s=timeout_s or DEFAULT_TIMEOUT_S.get(assignment, FALLBACK_TIMEOUT_S))
+    limits = limits_for(assignment, timeout_s)
     cache = ResultCache(out.parent / ".cache" / assignment)
-    hide = [folder.resolve(), out.resolve().parent]
+    config = worker.Config(assignment, ag.path, limits, sandbox_mode, (folder.resolve(), out.resolve().parent))
 
     rows, todo = [], []
 
@@ -43,28 +51,32 @@ def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s:
         rows.append(row)
 
     for sub in found:
-        k = key(sub.path, ag.path, limits)
+        k = key(sub.path, ag.path, limits, sandbox_mode)
         cached = cache.get(k, sub.name) if use_cache else None
         add(cached) if cached else todo.append((sub, k))
 
     gradebook.write_csv(out, rows, questions)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(runner.grade, sub, ag, limits, hide): k for sub, k in todo}
-        with tqdm(total=len(found), initial=len(rows), desc=f"grading {assignment}", unit="nb",
-                  disable=quiet, file=sys.stderr) as bar:
-            for future in as_completed(futures):
-                row = future.result()
-                cache.put(futures[future], row)
-                add(row)
-                gradebook.write_csv(out, rows, questions)
-                bar.set_postfix_str(f"{row.submission}: {row.status} {row.score:g}/{row.max_score:g}")
-                bar.update()
+    with tqdm(total=len(found), initial=len(rows), desc=f"grading {assignment}", unit="nb",
+              disable=quiet, file=sys.stderr) as bar:
+        if todo:
+            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+                                     mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=worker.init, initargs=(config,)) as pool:
+                futures = {pool.submit(worker.grade, sub): k for sub, k in todo}
+                for future in as_completed(futures):
+                    row = future.result()
+                    cache.put(futures[future], row)
+                    add(row)
+                    gradebook.write_csv(out, rows, questions)
+                    bar.set_postfix_str(f"{row.submission}: {row.status} {row.score:g}/{row.max_score:g}")
+                    bar.update()
     feedback.write_all(rows, ag, assignment, out.parent / f"{assignment}-feedback", show_hidden)
+    page = report.write(out.parent / f"{assignment}-report.html", assignment, rows, ag, skipped, folder)
     if not quiet:
         print(gradebook.summary(rows, questions, ag.max_score))
         for s in skipped:
             print(f"skipped {s.path.relative_to(folder)}: {s.reason}")
-        print(f"gradebook: {out}   feedback: {out.parent / f'{assignment}-feedback'}/")
+        print(f"gradebook: {out}   feedback: {out.parent / f'{assignment}-feedback'}/   report: {page}")
     return rows
 
 
@@ -74,14 +86,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("submissions", type=Path, help="folder of .ipynb / otter .zip submissions")
     parser.add_argument("--out", type=Path, help="gradebook CSV (default grades/<assignment>.csv)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--timeout", type=float, help="seconds per submission")
+    parser.add_argument("--timeout", type=float, help="seconds for running one notebook")
     parser.add_argument("--no-cache", action="store_true", help="regrade even unchanged submissions")
     parser.add_argument("--show-hidden", action="store_true", help="hidden-test details in feedback")
+    parser.add_argument("--sandbox", default="bwrap", choices=("bwrap", "off"),
+                        help="off grades without bubblewrap (unsafe; see the README)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
-    grade_folder(args.assignment, args.submissions, args.out or Path("grades") / f"{args.assignment}.csv",
-                 args.jobs, args.timeout, use_cache=not args.no_cache, show_hidden=args.show_hidden)
+    try:
+        grade_folder(args.assignment, args.submissions, args.out or Path("grades") / f"{args.assignment}.csv",
+                     args.jobs, args.timeout, use_cache=not args.no_cache, show_hidden=args.show_hidden,
+                     sandbox_mode=args.sandbox)
+    except sandbox.SandboxUnavailable as e:
+        sys.exit(f"make grade: {e}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import csv
 import os
 import statistics
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 STATUSES = ("graded", "error", "timeout")
@@ -20,13 +20,13 @@ class Row:
     score: float
     max_score: float
     questions: dict[str, float] = field(default_factory=dict)
-    note: str = ""
-    outputs: dict[str, str] = field(default_factory=dict)  # otter's report per question, for feedback
+    note: str = ""  # written by the grader from fixed texts only, never from what a notebook says
+    cases: dict[str, list[dict]] = field(default_factory=dict)  # per question: each test case's result
+    seconds: float = 0.0
+    cacheable: bool = True  # False when the row reports the grader's own failure, not the submission
 
     def as_dict(self) -> dict:
-        return {"submission": self.submission, "status": self.status, "score": self.score,
-                "max_score": self.max_score, "questions": self.questions, "note": self.note,
-                "outputs": self.outputs}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Row":

@@ -1,88 +1,234 @@
-"""Run a student's notebook where it can do little harm.
+"""Where student code runs (judge side): a zygote inside bubblewrap, and the jobs it forks.
 
-With bubblewrap: no network, a read-only view of the system, a private /tmp, the course's tests,
-solutions and gradebooks and the other submissions hidden, and the submission's own folder as the
-only writable place. Run as root (a TA's grading box, CI), each concurrent submission also gets its
-own unprivileged uid, so a process limit stops a fork bomb without touching the other graders.
-Always: limits on memory, file size and open files; the caller enforces wall time.
+Modes, chosen by the TA (``SANDBOX=``) or the Gradescope entry point:
+
+- ``bwrap`` (the default): the zygote runs in bubblewrap with no network, a read-only system, a
+  private /tmp, and the course repo, home folders, /run, the submissions and the gradebooks
+  hidden; only the grader's own code, ``student_utils``, the venv and the data set are visible.
+  Without a working bubblewrap, grading stops before it starts (``SandboxUnavailable``).
+- ``off``: no bubblewrap. Unsafe (a notebook can read what the grader's user can read); only when
+  a TA asks for it, and every gradebook row says so.
+- ``uid``: Gradescope's container, where bubblewrap cannot run: root, no file-system sandbox, and
+  the autograder's files readable by root only; each job still gets a uid of its own.
+
+In every mode each job isolates itself further (``grading.inside.isolate``) and gets the limits
+below for the job as a whole: cgroups where the machine offers them, per-process limits otherwise.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import select
 import shutil
+import socket
+import subprocess
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .assignments import ROOT
 
-# Folders of the course repo a submission has no business reading (tests, solutions, grades).
-HIDDEN_IN_REPO = ("solutions", "autograder", "examples", "grades", "tests", ".git")
-FIRST_SANDBOX_UID = 61000
+MODES = ("bwrap", "off", "uid")
+FIRST_SANDBOX_UID, SANDBOX_UIDS = 61000, 2000
+HIDDEN_SYSTEM_DIRS = ("/root", "/home", "/run", "/tmp")
+STARTUP_TIMEOUT_S = 180
+
+
+class SandboxUnavailable(RuntimeError):
+    """Grading cannot start safely; the message says what is missing and how to install it."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    timeout_s: float = 180.0
-    memory_bytes: int = 6 * 2**30  # address space; torch alone reserves about 1 GiB
-    file_bytes: int = 256 * 2**20  # largest file the notebook may write (caps runaway output too)
-    processes: int = 256  # processes and threads of the sandbox's uid (root only)
-    threads: int = 1  # BLAS/OpenMP threads per notebook: fixed, so scores never depend on JOBS or the machine
+    timeout_s: float = 180.0  # running the notebook once
+    call_timeout_s: float = 60.0  # one call of a student's function by a test
+    memory_bytes: int = 6 * 2**30  # the job as a whole (cgroup), or per process (RLIMIT_AS) without one
+    workdir_bytes: int = 512 * 2**20  # everything the job writes (its private /tmp)
+    file_bytes: int = 256 * 2**20
+    processes: int = 256
+    cpus: float = 1.0
+    threads: int = 1  # BLAS/OpenMP threads: fixed, so scores never depend on JOBS or the machine
+
+    def job(self, address_space: bool) -> dict:
+        return {"memory_bytes": self.memory_bytes, "processes": self.processes, "file_bytes": self.file_bytes,
+                "workdir_bytes": self.workdir_bytes, "address_space": address_space}
 
 
-def bubblewrap_available() -> bool:
-    return shutil.which("bwrap") is not None
+def bubblewrap_problem() -> str | None:
+    """Why bubblewrap cannot sandbox here, or None when it works."""
+    if shutil.which("bwrap") is None:
+        return ("bubblewrap (bwrap) is not installed. Install it with `make install` (as root or with sudo), "
+                "or `sudo apt-get install bubblewrap`.")
+    probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net",
+                            "--unshare-pid", "--die-with-parent", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return (f"bubblewrap is installed but cannot make a sandbox here: {probe.stderr.strip()[:300]}. "
+                "It needs user namespaces (or root).")
+    return None
 
 
-def can_switch_uid() -> bool:
-    return os.geteuid() == 0 and shutil.which("setpriv") is not None
+def ensure(mode: str) -> None:
+    if mode not in MODES:
+        raise SandboxUnavailable(f"unknown SANDBOX={mode!r}; choose one of {', '.join(MODES)}")
+    if mode == "bwrap":
+        problem = bubblewrap_problem()
+        if problem:
+            raise SandboxUnavailable(f"refusing to grade without a sandbox: {problem} "
+                                     "(SANDBOX=off grades without one; unsafe, see the README.)")
+    if mode == "uid" and os.geteuid() != 0:
+        raise SandboxUnavailable("SANDBOX=uid needs root (it is Gradescope's mode)")
 
 
-def command(inner: list[str], workdir: Path, limits: Limits, hide: list[Path], uid: int | None) -> list[str]:
-    """Wrap ``inner`` so it runs sandboxed in ``workdir`` (its only writable folder) under ``limits``.
+class UidLease:
+    """An unprivileged uid no other grading process on this machine holds (a lock file per uid)."""
 
-    ``uid`` is the unprivileged user to run as (only when ``can_switch_uid()``), else None.
-    """
-    limited = ["prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}", "--nofile=1024",
-               "--core=0"]
-    if uid is not None:
-        limited.append(f"--nproc={limits.processes}")
-        # The interpreter may live under /root: keep only the right to read files, no other privilege.
-        limited = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                   "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search",
-                   "--bounding-set=-all,+dac_read_search", "--", *limited]
-    limited += ["--", *inner]
-    if not bubblewrap_available():
-        return limited
-    # As root no user namespace is needed (and one would hide the sandbox uid); otherwise bwrap makes one.
-    namespaces = (["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
-                  if os.geteuid() == 0 else ["--unshare-all"])
-    wrapped = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               "--perms", "1777", "--size", str(limits.file_bytes * 4), "--tmpfs", "/tmp",
-               *namespaces, "--die-with-parent", "--new-session"]
-    for needed in {ROOT, Path(sys.prefix)}:  # the course and its venv, if they live under /tmp
-        if _contains(Path("/tmp"), needed):
-            wrapped += ["--ro-bind", str(needed), str(needed)]
-    for path in [*(ROOT / name for name in HIDDEN_IN_REPO), *hide]:
-        if path.exists() and not _contains(path, workdir):
-            wrapped += ["--tmpfs", str(path)]
-    wrapped += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
-    return [*wrapped, *limited]
+    def __init__(self):
+        self.uid: int | None = None
+        self._fd: int | None = None
+        if os.geteuid() != 0:
+            return
+        folder = Path("/run/lock/nn-course-sandbox-uids")
+        folder.mkdir(parents=True, exist_ok=True)
+        for uid in range(FIRST_SANDBOX_UID, FIRST_SANDBOX_UID + SANDBOX_UIDS):
+            fd = os.open(folder / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self.uid, self._fd = uid, fd
+            return
+        raise SandboxUnavailable("no free sandbox uid (2000 graders running?)")
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
-def _contains(parent: Path, child: Path) -> bool:
+def _under(path: Path, parent: Path) -> bool:
     try:
-        child.resolve().relative_to(parent.resolve())
+        path.resolve().relative_to(parent.resolve())
         return True
     except ValueError:
         return False
 
 
-def environment(workdir: Path, limits: Limits) -> dict[str, str]:
-    """A small, predictable environment: nothing of the TA's own, threads capped."""
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "FASHION_MNIST_DIR")}
+def bwrap_command(inner: list[str], hide: list[Path], show: list[Path]) -> list[str]:
+    """bubblewrap around ``inner``: ``hide`` become empty folders, then ``show`` are bound back read-only."""
+    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    for node in sorted(Path("/dev").glob("nvidia*")):  # a GPU stays usable
+        cmd += ["--dev-bind", str(node), str(node)]
+    hidden: list[Path] = []
+    for path in [*(Path(p) for p in HIDDEN_SYSTEM_DIRS), *hide]:
+        if path.exists() and not any(_under(path, h) for h in hidden):
+            cmd += ["--tmpfs", str(path.resolve())]
+            hidden.append(path)
+    made: set[Path] = set()
+    for path in show:
+        path = path.resolve()
+        parents = [h.resolve() for h in hidden if _under(path, h)]
+        if not path.exists() or not parents:
+            continue
+        for folder in reversed(path.parents):  # traversable by the job's uid, whatever the originals' modes
+            if _under(folder, parents[0]) and folder != parents[0].resolve() and folder not in made:
+                cmd += ["--perms", "0755", "--dir", str(folder)]
+                made.add(folder)
+        cmd += ["--ro-bind", str(path), str(path)]
+    namespaces = ["--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-pid", "--unshare-cgroup-try"]
+    if os.geteuid() != 0:
+        namespaces.append("--unshare-user")
+    return [*cmd, *namespaces, "--die-with-parent", "--new-session", "--chdir", "/tmp", "--", *inner]
+
+
+def zygote_environment(limits: Limits, data_dir: Path | None) -> dict[str, str]:
+    """A small, fixed environment: nothing of the TA's own, threads capped, seeds fixed."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL")}
     threads = str(limits.threads)
-    return {**keep, "HOME": str(workdir / "home"), "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
-            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
-            "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env = {**keep, "HOME": "/tmp", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+           "PYTHONNOUSERSITE": "1", "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+           "OPENBLAS_NUM_THREADS": threads, "TMPDIR": "/tmp", "PYTHONPATH": str(ROOT)}
+    if data_dir is not None:
+        env["FASHION_MNIST_DIR"] = str(data_dir)
+    return env
+
+
+class Zygote:
+    """One zygote process (``grading.inside.zygote``) and the control channel to it."""
+
+    def __init__(self, mode: str, limits: Limits, hide: list[Path], log: Path, data_dir: Path | None = None):
+        ensure(mode)
+        self.mode, self.limits = mode, limits
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        inner = [sys.executable, "-m", "grading.inside.zygote", str(theirs.fileno())]
+        if mode == "bwrap":
+            show = [ROOT / "grading", ROOT / "student_utils", Path(sys.prefix), Path(sys.base_prefix),
+                    *([data_dir] if data_dir else [])]
+            inner = bwrap_command(inner, hide=[ROOT, *hide], show=show)
+        self._log = open(log, "ab")
+        self.proc = subprocess.Popen(inner, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=self._log, env=zygote_environment(limits, data_dir),
+                                     cwd="/tmp" if mode == "bwrap" else None, start_new_session=True)
+        theirs.close()
+        self._events: list[dict] = []
+        self._jobs = 0
+        ready = self._next_event(STARTUP_TIMEOUT_S, lambda e: e.get("event") == "ready")
+        if ready is None:
+            self.close()
+            raise SandboxUnavailable(f"the sandbox did not start; see {log}")
+        self.threads_at_fork = ready.get("tasks")
+
+    def _next_event(self, timeout: float, wanted) -> dict | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, event in enumerate(self._events):
+                if wanted(event):
+                    return self._events.pop(i)
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                return None
+            ready, _, _ = select.select([self.control], [], [], min(left, 1.0))
+            if ready:
+                data = self.control.recv(65536)
+                if not data:
+                    return None
+                self._events.append(json.loads(data))
+
+    def spawn(self, uid: int | None, cgroup_fds: dict[str, int], address_space: bool) -> tuple[int, socket.socket]:
+        """Fork a job; returns its id and the judge's end of its channel."""
+        self._jobs += 1
+        job = self._jobs
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request = {"op": "spawn", "job": job, "uid": uid, "limits": self.limits.job(address_space),
+                   "cgroups": list(cgroup_fds)}
+        try:
+            socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno(), *cgroup_fds.values()])
+        finally:
+            theirs.close()
+            for fd in cgroup_fds.values():
+                os.close(fd)
+        if self._next_event(30, lambda e: e.get("event") == "spawned" and e.get("job") == job) is None:
+            mine.close()
+            raise SandboxUnavailable("the sandbox stopped answering")
+        return job, mine
+
+    def kill(self, job: int) -> None:
+        try:
+            self.control.send(json.dumps({"op": "kill", "job": job}).encode())
+        except OSError:
+            pass
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        self.control.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +55,21 @@ def collect(folder: Path) -> tuple[list[Submission], list[Skipped]]:
     return submissions, skipped
 
 
+OTTER_STAMP = re.compile(r"_(\d{4})_(\d\d)_(\d\d)T(\d\d)_(\d\d)_(\d\d)_(\d{1,6})\.zip$")
+
+
+def handed_in_at(sub: Submission) -> float:
+    """When it was handed in: the time stamp otter's export puts in the zip's name (it survives
+    copies and checkouts), else the file's modification time."""
+    match = OTTER_STAMP.search(sub.path.name)
+    if match:
+        y, mo, d, h, mi, s, us = (int(g) for g in match.groups())
+        return datetime(y, mo, d, h, mi, s, us, tzinfo=timezone.utc).timestamp()
+    return sub.path.stat().st_mtime
+
+
 def keep_newest(found: list[Submission]) -> tuple[list[Submission], list[Skipped], dict[str, str]]:
-    """One submission per student, the most recently modified; the others become skips.
+    """One submission per student, the one handed in last; the others become skips.
 
     Returns the kept submissions, the skips, and a note for each kept one that beat others.
     """
@@ -63,7 +78,7 @@ def keep_newest(found: list[Submission]) -> tuple[list[Submission], list[Skipped
         by_student.setdefault(sub.student, []).append(sub)
     kept, skipped, notes = [], [], {}
     for student, subs in by_student.items():
-        subs.sort(key=lambda s: (s.path.stat().st_mtime, s.name))
+        subs.sort(key=lambda s: (handed_in_at(s), s.name))
         newest = subs[-1]
         kept.append(newest)
         if len(subs) > 1:
@@ -79,20 +94,19 @@ def _notebook_bytes_from_zip(path: Path) -> bytes:
                          if i.filename.endswith(".ipynb") and "__MACOSX" not in i.filename
                          and ".ipynb_checkpoints" not in i.filename]
             if len(notebooks) != 1:
-                found = ", ".join(i.filename for i in notebooks) or "none"
-                raise InvalidSubmission(f"zip must hold exactly one notebook, found {found}")
+                raise InvalidSubmission(f"zip must hold exactly one notebook, found {len(notebooks)}")
             if notebooks[0].file_size > MAX_NOTEBOOK_BYTES:
                 raise InvalidSubmission(f"notebook in zip is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB")
             return zf.read(notebooks[0])
-    except zipfile.BadZipFile as e:
-        raise InvalidSubmission(f"not a valid zip file ({e})") from None
+    except zipfile.BadZipFile:
+        raise InvalidSubmission("not a valid zip file") from None
 
 
 def load_notebook(path: Path) -> nbformat.NotebookNode:
     """Read a submission (``.ipynb`` or otter export ``.zip``) as a current-format notebook.
 
-    Notebooks from other front ends are upgraded to nbformat 4 and set to the ``python3`` kernel
-    the grader runs. Raises ``InvalidSubmission`` with a student-readable reason.
+    Notebooks from other front ends are upgraded to nbformat 4. Raises ``InvalidSubmission`` with a
+    student-readable reason.
     """
     if path.suffix.lower() == ".zip":
         raw = _notebook_bytes_from_zip(path)
@@ -102,15 +116,18 @@ def load_notebook(path: Path) -> nbformat.NotebookNode:
         raw = path.read_bytes()
     if not raw.strip():
         raise InvalidSubmission("the file is empty")
+    # The reasons name positions and types only: nothing of the file's own text reaches a gradebook.
     try:
-        nb = nbformat.read(io.StringIO(raw.decode("utf-8-sig")), as_version=4)
+        text = raw.decode("utf-8-sig")
+        json.loads(text)
+        nb = nbformat.read(io.StringIO(text), as_version=4)
     except UnicodeDecodeError:
         raise InvalidSubmission("not a notebook: the file is not UTF-8 text") from None
-    except (json.JSONDecodeError, nbformat.reader.NotJSONError) as e:
-        raise InvalidSubmission(f"not a notebook: invalid JSON ({str(e).splitlines()[0][:120]})") from None
+    except json.JSONDecodeError as e:
+        raise InvalidSubmission(f"not a notebook: invalid JSON (line {e.lineno}, column {e.colno}; "
+                                "cut off during upload?)") from None
     except Exception as e:  # nbformat raises several types for structurally wrong notebooks
-        raise InvalidSubmission(f"not a notebook: {type(e).__name__}: {str(e)[:120]}") from None
+        raise InvalidSubmission(f"not a notebook: its structure is not a notebook's ({type(e).__name__})") from None
     if not isinstance(nb.get("cells"), list):
         raise InvalidSubmission("not a notebook: it has no list of cells")
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb

@@ -11,6 +11,7 @@ Where the files are looked for, first match wins:
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
 import urllib.request
@@ -36,6 +37,12 @@ _FILES = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 _IDX_UBYTE = 0x08  # the only IDX element type FashionMNIST uses
+SHA256 = {  # of the uncompressed files, so a recompressed copy (Debian's) checks out too
+    "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+}
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -73,17 +80,32 @@ def _search_dirs(root: str | os.PathLike | None) -> list[Path]:
     return dirs + [DEBIAN_DIR, USER_DIR]
 
 
-def _download(split: str) -> None:
+def find_directory(root: str | os.PathLike | None = None) -> Path | None:
+    """The first folder of the search order that holds all four files, or None."""
+    for directory in _search_dirs(root):
+        if all(_find(name, directory) for names in _FILES.values() for name in names):
+            return directory
+    return None
+
+
+def download(split: str, target: Path = USER_DIR) -> None:
+    """Fetch one split's files from the mirror in ``FASHION_MNIST_MIRROR`` into ``target``, each
+    checked against its SHA-256 before it is kept."""
     mirror = os.environ.get(MIRROR_ENV_VAR, DEFAULT_MIRROR).rstrip("/") + "/"
-    USER_DIR.mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     for name in _FILES[split]:
-        target = USER_DIR / f"{name}.gz"
-        if target.is_file():
+        final = target / f"{name}.gz"
+        if final.is_file():
             continue
-        partial = target.with_suffix(".gz.part")
+        partial = final.with_suffix(".gz.part")
         with urllib.request.urlopen(f"{mirror}{name}.gz") as response, open(partial, "wb") as out:
             shutil.copyfileobj(response, out)
-        partial.rename(target)
+        with gzip.open(partial, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        if digest != SHA256[name]:
+            partial.unlink()
+            raise ValueError(f"{mirror}{name}.gz does not have the expected contents (SHA-256 {digest})")
+        partial.rename(final)
 
 
 def load_fashion_mnist(
@@ -118,10 +140,18 @@ def load_fashion_mnist(
                 f"  - point the {ENV_VAR} environment variable at a folder holding the files\n"
                 f"  - call load_fashion_mnist(..., download=True) to fetch them into {USER_DIR}"
             )
-        _download(split)
+        download(split)
         images, labels = _find(images_name, USER_DIR), _find(labels_name, USER_DIR)
     X = torch.from_numpy(read_idx(images).copy()).unsqueeze(1).float().div_(255.0)
     y = torch.from_numpy(read_idx(labels).astype(np.int64))
     if len(X) != len(y):
         raise ValueError(f"{images} holds {len(X)} images but {labels} holds {len(y)} labels")
     return X, y
+
+
+if __name__ == "__main__":  # python -m student_utils.data DIR: fetch and check both splits into DIR
+    import sys
+
+    for split in _FILES:
+        download(split, Path(sys.argv[1]))
+    print(f"FashionMNIST: 4 files checked into {sys.argv[1]}")

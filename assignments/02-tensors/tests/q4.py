@@ -5,9 +5,9 @@ OK_FORMAT = False
 name = "q4"
 points = 3
 
-@test_case(points=1, hidden=False, 
-    success_message="rowwise_dot and pairwise_dot give the right shapes and values on a small example.")
-def test_q4_public(rowwise_dot, pairwise_dot):
+@test_case(points=0.5, hidden=False, 
+    success_message="rowwise_dot gives [17, 53] on the example above.")
+def test_q4_rowwise_public(rowwise_dot):
     import torch
     A = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
     B = torch.tensor([[5.0, 6.0], [7.0, 8.0]])
@@ -15,6 +15,13 @@ def test_q4_public(rowwise_dot, pairwise_dot):
     assert isinstance(r, torch.Tensor), f'rowwise_dot should return a tensor, got {type(r).__name__}'
     assert tuple(r.shape) == (2,), f'rowwise_dot of two (2, 2) tensors should have shape (2,), got {tuple(r.shape)}'
     assert r.tolist() == [17.0, 53.0], f'rowwise_dot should give [1*5 + 2*6, 3*7 + 4*8] = [17, 53], got {r.tolist()}'
+
+@test_case(points=0.5, hidden=False, 
+    success_message="pairwise_dot gives every dot product, also for A and B with different numbers of rows.")
+def test_q4_pairwise_public(pairwise_dot):
+    import torch
+    A = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    B = torch.tensor([[5.0, 6.0], [7.0, 8.0]])
     p = pairwise_dot(A, B)
     assert isinstance(p, torch.Tensor), f'pairwise_dot should return a tensor, got {type(p).__name__}'
     assert p.tolist() == [[17.0, 23.0], [39.0, 53.0]], f'pairwise_dot(A, B) should be [[1*5 + 2*6, 1*7 + 2*8], [3*5 + 4*6, 3*7 + 4*8]] = [[17, 23], [39, 53]], got {p.tolist()}'

@@ -5,21 +5,37 @@ OK_FORMAT = False
 name = "q8"
 points = 4
 
-@test_case(points=1, hidden=False, 
-    success_message="build_mlp gives Linear -> ReLU -> Linear on device, and set_weights copies the weights.")
-def test_q8_public(build_mlp, set_weights, device):
+@test_case(points=0.5, hidden=False, 
+    success_message="build_mlp gives Linear -> ReLU -> Linear with the right sizes.")
+def test_q8_build_public(build_mlp):
     import torch
     from torch import nn
-    from student_utils.testing import record_moves
-    with record_moves() as moves:
-        model = build_mlp(4, 5, 2, device)
+    model = build_mlp(4, 5, 2, torch.device('cpu'))
     assert isinstance(model, nn.Sequential), f'build_mlp should return an nn.Sequential, got {type(model).__name__}'
     kinds = [type(layer).__name__ for layer in model]
     assert kinds == ['Linear', 'ReLU', 'Linear'], f"the layers should be ['Linear', 'ReLU', 'Linear'], got {kinds}"
-    assert moves.module_moves_to(device) >= 1, f'build_mlp should move the model with .to(device) (device is {device})'
     shapes = [tuple(model[0].weight.shape), tuple(model[2].weight.shape)]
     assert shapes == [(5, 4), (2, 5)], f'build_mlp(4, 5, 2, device) should have weights of shapes [(5, 4), (2, 5)], got {shapes}'
+
+@test_case(points=0.5, hidden=False, 
+    success_message="build_mlp puts the model on the device it is given.")
+def test_q8_device_public(build_mlp):
+    import torch
+    model = build_mlp(4, 5, 2, torch.device('meta'))
+    where = sorted({p.device.type for p in model.parameters()})
+    assert where == ['meta'], f"build_mlp(..., device) should return the model on device (here 'meta'), its parameters are on {where}"
+
+@test_case(points=0.5, hidden=False, 
+    success_message="set_weights copies the weights into the model and returns it.")
+def test_q8_set_weights_public(set_weights):
+    import torch
+    from torch import nn
+    from student_utils.testing import seeded
+    with seeded(0):
+        model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2))
     out = set_weights(model, torch.zeros(5, 4), torch.ones(5), torch.ones(2, 5), torch.zeros(2))
     assert out is model, 'set_weights should return the model it was given'
-    assert torch.equal(model[2].weight.detach().cpu(), torch.ones(2, 5)), 'set_weights should copy W2 into model[2].weight'
+    assert torch.equal(model[0].weight.detach(), torch.zeros(5, 4)), 'set_weights should copy W1 into model[0].weight'
+    assert torch.equal(model[2].weight.detach(), torch.ones(2, 5)), 'set_weights should copy W2 into model[2].weight'
+    assert torch.equal(model[0].bias.detach(), torch.ones(5)), 'set_weights should copy b1 into model[0].bias'
 

@@ -6,13 +6,19 @@ name = "q4"
 points = 3
 
 @test_case(points=1, hidden=False, 
-    success_message="NonlinearRegressor(1, 3, 1) has the lecture's 10 parameters.")
-def test_q4_public(NonlinearRegressor, count_parameters, n_params_nl):
+    success_message="NonlinearRegressor(1, 3, 1) has the lecture's 10 parameters and a sigmoid hidden layer.")
+def test_q4_public(NonlinearRegressor, n_params_nl):
     import torch
+    from torch import nn
     model = NonlinearRegressor(1, 3, 1)
-    out = model(torch.zeros(7, 1))
-    assert isinstance(out, torch.Tensor) and out.shape == (7, 1), f"NonlinearRegressor(1, 3, 1) on a (7, 1) input should give shape (7, 1), got {getattr(out, 'shape', out)}"
-    n = count_parameters(model)
-    assert n == 10, f'NonlinearRegressor(1, 3, 1) has 3 + 3 (hidden) + 3 + 1 (output) = 10 parameters, got {n}'
+    with torch.no_grad():
+        out = model(torch.zeros(7, 1))
+    assert isinstance(out, torch.Tensor) and tuple(out.shape) == (7, 1), f"NonlinearRegressor(1, 3, 1) on a (7, 1) input should give shape (7, 1), got {getattr(out, 'shape', out)}"
+    n = sum((p.numel() for p in model.parameters()))
+    assert n == 10, f'NonlinearRegressor(1, 3, 1) has 3 + 3 (hidden) + 3 + 1 (output) = 10 parameters, yours has {n}'
+    lin = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    x = torch.linspace(-2, 2, 7).unsqueeze(1)
+    with torch.no_grad():
+        assert len(lin) == 2 and torch.allclose(model(x), lin[1](torch.sigmoid(lin[0](x))), atol=1e-06), 'forward should be Linear -> Sigmoid -> Linear'
     assert isinstance(n_params_nl, int), f'n_params_nl should be an int, got {type(n_params_nl).__name__}'
 

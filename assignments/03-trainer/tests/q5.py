@@ -9,5 +9,9 @@ points = 2
 def test_q5_public(nl_losses):
     assert isinstance(nl_losses, list), f'nl_losses should be the list of epoch losses from trainer, got {type(nl_losses).__name__}'
     assert len(nl_losses) == 80, f'80 epochs should give 80 losses in nl_losses, got {len(nl_losses)}'
-    assert nl_losses[-1] < nl_losses[0], f'the loss should go down, went {nl_losses[0]:.3f} -> {nl_losses[-1]:.3f}'
+
+@test_case(points=0, hidden=False, 
+    success_message="The loss went down (a check for you; it counts no points).")
+def test_q5_loss_falls_public(nl_losses):
+    assert nl_losses[-1] < 0.5 * nl_losses[0], f'the loss went from {nl_losses[0]:.3f} to {nl_losses[-1]:.3f}; it should fall a lot: check your trainer and that the optimizer was made from nl_model.parameters() (this check counts no points)'
 

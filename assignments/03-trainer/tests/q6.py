@@ -6,8 +6,8 @@ name = "q6"
 points = 5
 
 @test_case(points=1, hidden=False, 
-    success_message="evaluate gives the right mean loss, keeps the model's mode, and train_and_validate returns two lists of the right length.")
-def test_q6_public(evaluate, train_and_validate):
+    success_message="evaluate gives the right mean loss and keeps the model's mode.")
+def test_q6_evaluate_public(evaluate):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
@@ -20,7 +20,24 @@ def test_q6_public(evaluate, train_and_validate):
     assert isinstance(got, float), f'evaluate should return a float, got {type(got).__name__}'
     assert abs(got - 1.0) < 1e-06, f'batch losses are 0 and (0 + 4) / 2 = 2, so the mean is 1.0; got {got}'
     assert model.training, 'evaluate got a model in train() mode and left it in eval() mode; it should leave the mode as it found it'
+    assert model.weight.item() == 1.0, 'evaluate should not change the weights'
+    dropout = nn.Sequential(nn.Dropout(0.5), model)
+    got = evaluate(dropout, nn.MSELoss(), loader)
+    assert abs(got - 1.0) < 1e-06, f'with a dropout layer in front, evaluate should still give 1.0 (eval() turns dropout off), got {got}'
+
+@test_case(points=0.5, hidden=False, 
+    success_message="train_and_validate returns two lists with one loss per epoch and trains in train() mode.")
+def test_q6_train_and_validate_public(train_and_validate):
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    from student_utils.testing import seeded
+    with seeded(0):
+        model = nn.Linear(1, 1)
+    loader = DataLoader(TensorDataset(torch.tensor([[1.0], [2.0]]), torch.tensor([1.0, 2.0])), batch_size=2)
+    model.eval()
     out = train_and_validate(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), loader, loader, 3)
     assert isinstance(out, tuple) and len(out) == 2, 'train_and_validate should return (train_losses, valid_losses)'
     assert len(out[0]) == 3 and len(out[1]) == 3, f'3 epochs should give 3 train and 3 valid losses, got {len(out[0])} and {len(out[1])}'
+    assert model.training, 'handed a model in eval() mode, train_and_validate should call model.train() before training'
 

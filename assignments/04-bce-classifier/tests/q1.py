@@ -6,7 +6,7 @@ name = "q1"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="to_tensors gives float32 tensors of shapes (N, 2) and (N, 1).")
+    success_message="to_tensors gives float32 tensors of shapes (N, 2) and (N, 1) with the same values.")
 def test_q1_public(to_tensors):
     import numpy as np
     import torch
@@ -16,4 +16,5 @@ def test_q1_public(to_tensors):
         assert t.dtype == torch.float32, f'{name} should be float32, got {t.dtype}'
     assert tuple(X.shape) == (3, 2), f'X from 3 points should have shape (3, 2), got {tuple(X.shape)}'
     assert tuple(y.shape) == (3, 1), f"y from 3 labels should have shape (3, 1) like the model's output, got {tuple(y.shape)}"
+    assert y.flatten().tolist() == [1.0, 0.0, 1.0], f'y should hold the labels [1, 0, 1] in order, got {y.flatten().tolist()}'
 

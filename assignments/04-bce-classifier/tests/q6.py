@@ -6,7 +6,7 @@ name = "q6"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="circle_linear_acc is a fraction.")
+    success_message="circle_linear is a Linear(2, 1) and circle_linear_acc is a fraction.")
 def test_q6_public(circle_linear, circle_linear_acc):
     n_params = sum((p.numel() for p in circle_linear.parameters()))
     assert n_params == 3, f'circle_linear should be nn.Linear(2, 1) with 3 parameters, it has {n_params}'

@@ -6,7 +6,7 @@ name = "q1"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="device is set, and the first training batch has the shapes and dtypes asked for.")
+    success_message="device is set, and the loaders give batches of the shapes and dtypes asked for.")
 def test_q1_public(device, train_loader, test_loader):
     import torch
     from torch.utils.data import DataLoader
@@ -18,4 +18,7 @@ def test_q1_public(device, train_loader, test_loader):
     assert X.dtype == torch.float32, f'X should be float32, got {X.dtype}'
     assert tuple(y.shape) == (128,), f'a training batch y should have shape (128,), got {tuple(y.shape)}'
     assert y.dtype == torch.int64, f'y should hold int64 labels, got {y.dtype}'
+    from torch.utils.data import SequentialSampler
+    assert test_loader.batch_size == 1000, f'test_loader should give batches of 1000, got {test_loader.batch_size}'
+    assert isinstance(test_loader.sampler, SequentialSampler), 'test_loader should not shuffle (shuffle=False)'
 

@@ -7,23 +7,28 @@ points = 3
 
 @test_case(points=1, hidden=False, 
     success_message="evaluate returns a fraction and moves the model and every batch to device.")
-def test_q4_public(evaluate, device):
+def test_q4_public(evaluate):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import record_moves
-    X = torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 5.0, 0.0]])
-    y = torch.tensor([1, 0, 0, 0])
+    from student_utils.testing import meta_scalars
+    X = torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 5.0, 0.0], [1.0, 0.0, 0.0]])
+    y = torch.tensor([1, 0, 0, 0, 0])
     loader = DataLoader(TensorDataset(X, y), batch_size=2)
-    with record_moves() as moves:
-        acc = evaluate(nn.Identity(), loader, device)
+    acc = evaluate(nn.Identity(), loader, torch.device('cpu'))
     try:
         value = float(acc)
     except (TypeError, ValueError, RuntimeError):
         value = None
-    assert value is not None and abs(value - 0.5) < 1e-09, f'2 correct out of 4 is an accuracy of 0.5 (a fraction, not a count), got {acc!r}'
+    assert value is not None and abs(value - 0.6) < 1e-09, f'3 correct out of 5 is an accuracy of 0.6 (a fraction of all examples, not a count or a mean of batch accuracies), got {acc!r}'
     assert isinstance(acc, float), f'evaluate should return a Python float (use .item()), got {type(acc).__name__}'
-    assert moves.module_moves_to(device) >= 1, f'evaluate should call model.to(device) (device = {device}); it never did'
-    n = moves.tensor_moves_to(device)
-    assert n >= 2 * len(loader), f'the loader has {len(loader)} batches, so X and y of every batch should be moved: expected {2 * len(loader)} moves to device, counted {n} (device = {device})'
+    acc = evaluate(nn.Sequential(nn.Dropout(0.9), nn.Identity()), loader, torch.device('cpu'))
+    assert abs(float(acc) - 0.6) < 1e-09, f'with a dropout layer in front the accuracy should still be 0.6 (model.eval() turns dropout off), got {acc}'
+    with meta_scalars() as meta:
+        model = nn.Linear(3, 3)
+        try:
+            evaluate(model, loader, meta)
+        except RuntimeError as e:
+            raise AssertionError(f"evaluate(..., device) with device 'meta' raised: {e}. Move the model and both X and y of every batch to device") from None
+    assert model.weight.device.type == 'meta', 'evaluate should move the model to device with model.to(device)'
 

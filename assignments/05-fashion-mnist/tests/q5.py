@@ -6,7 +6,7 @@ name = "q5"
 points = 4
 
 @test_case(points=1, hidden=False, 
-    success_message="model gives (N, 10) logits, criterion is cross-entropy, and test_acc is a fraction.")
+    success_message="model gives (N, 10) logits, criterion is cross-entropy, losses has one value per epoch and test_acc is a fraction.")
 def test_q5_public(model, criterion, losses, test_acc, X_test):
     import torch
     assert isinstance(model, torch.nn.Module), f'model should be the trained nn.Module, got {type(model).__name__}'

@@ -5,15 +5,20 @@ OK_FORMAT = False
 name = "q5"
 points = 3
 
-@test_case(points=1, hidden=False)
-def test_q5_public(fit_linear_sgd, X, y):
+@test_case(points=1, hidden=False, 
+    success_message="fit_linear_sgd returns an nn.Linear(1, 1) and retraces the first two steps of fit_linear.")
+def test_q5_public(fit_linear_sgd):
     import torch
-    model, losses = fit_linear_sgd(X, y, lr=0.1, num_epochs=5)
+    X, y = (torch.tensor([[1.0], [2.0]]), torch.tensor([[2.0], [4.0]]))
+    model, losses = fit_linear_sgd(X, y, 0.1, 2)
     assert isinstance(model, torch.nn.Linear), f'model should be nn.Linear(1, 1), got {type(model).__name__}'
     n_params = sum((p.numel() for p in model.parameters()))
     assert n_params == 2, f'nn.Linear(1, 1) has 2 parameters (weight and bias), yours has {n_params}'
-    assert len(losses) == 5, f'5 epochs should give 5 losses, got {len(losses)}'
-    assert all((isinstance(l, float) for l in losses)), 'losses should be Python floats (use loss.item())'
+    assert len(losses) == 2 and all((isinstance(l, float) for l in losses)), f'2 epochs should give 2 losses as Python floats (use loss.item()), got {losses!r}'
+    assert abs(losses[0] - 10.0) < 1e-05, f'from zero weights the first loss is (2**2 + 4**2) / 2 = 10.0, got {losses[0]}: did you zero the weight and bias?'
+    assert abs(losses[1] - 1.06) < 0.0001, f'the second loss should be 1.06, as with gd_step, got {losses[1]}'
+    w, b = (model.weight.item(), model.bias.item())
+    assert abs(w - 1.32) < 0.0001 and abs(b - 0.78) < 0.0001, f'after 2 steps weight and bias should be 1.32 and 0.78, as with gd_step, got {w:.4f} and {b:.4f}: call optimizer.zero_grad() every step'
 
 @test_case(points=2, hidden=True)
 def test_q5_matches_by_hand(fit_linear_sgd):
@@ -26,7 +31,7 @@ def test_q5_matches_by_hand(fit_linear_sgd):
         r = (ww * X + bb - y).flatten()
         want.append((r ** 2).mean().item())
         ww, bb = (ww - lr * (2 * r * X.flatten()).mean().item(), bb - lr * (2 * r).mean().item())
-    model, losses = fit_linear_sgd(X, y, lr=lr, num_epochs=40)
+    model, losses = fit_linear_sgd(X, y, lr, 40)
     assert len(losses) == 40, f'40 epochs should give 40 losses, got {len(losses)}'
     for k, (got, exp) in enumerate(zip(losses, want)):
         assert abs(got - exp) < 0.0001 * max(1.0, exp), f'loss {k} should be {exp:.5f}, got {got:.5f}'

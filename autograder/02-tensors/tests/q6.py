@@ -6,35 +6,35 @@ name = "q6"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="to_device moves every tensor with .to(device), and X_dev, y_dev are on device.")
-def test_q6_public(to_device, X_dev, y_dev, device):
+    success_message="to_device returns a list whose tensors are all on the device it was given.")
+def test_q6_public(to_device):
     import torch
-    from student_utils.testing import record_moves
-    with record_moves() as moves:
-        out = to_device([torch.zeros(2), torch.ones(3)], device)
+    meta = torch.device('meta')
+    out = to_device([torch.zeros(2), torch.ones(3)], meta)
     assert isinstance(out, list), f'to_device should return a list, got {type(out).__name__}'
     assert len(out) == 2, f'to_device of 2 tensors should return 2 tensors, got {len(out)}'
-    n = moves.tensor_moves_to(device)
-    assert n >= 2, f'to_device should call .to(device) on each of the 2 tensors; it moved {n} to {device}'
-    for name, t in (('X_dev', X_dev), ('y_dev', y_dev)):
-        assert isinstance(t, torch.Tensor), f'{name} should be a tensor, got {type(t).__name__}'
-        assert t.device.type == torch.device(device).type, f'{name} should be on {device}, it is on {t.device}'
+    where = [t.device.type for t in out]
+    assert where == ['meta', 'meta'], f"to_device(tensors, device) should put every tensor on device (here 'meta'); they are on {where}: t.to(device) returns the moved copy, keep that"
+    assert [tuple(t.shape) for t in out] == [(2,), (3,)], "to_device should keep the tensors' order and shapes"
 
-@test_case(points=1.5, hidden=True)
-def test_q6_moves(to_device, X_dev, y_dev, X_table, y_table, device):
+@test_case(points=1, hidden=True)
+def test_q6_to_device(to_device):
     import torch
-    from student_utils.testing import record_moves
     gen = torch.Generator().manual_seed(5)
     tensors = (torch.randn(4, 3, generator=gen), torch.arange(4), torch.randn(2, 2, 2, generator=gen))
-    with record_moves() as moves:
-        out = to_device(tensors, device)
+    out = to_device(tensors, torch.device('cpu'))
     assert isinstance(out, list) and len(out) == 3, 'to_device should return a list with one tensor per input'
-    n = moves.tensor_moves_to(device)
-    assert n >= 3, f'each of the 3 tensors should be moved with .to(device); {n} were moved to {device}'
     for t, o in zip(tensors, out):
-        assert o.device.type == torch.device(device).type, f'every tensor should be on {device}, one is on {o.device}'
-        assert o.dtype == t.dtype and torch.equal(o.cpu(), t), 'to_device should keep values, dtype and order'
-    assert torch.equal(X_dev.cpu(), X_table) and torch.equal(y_dev.cpu(), y_table), 'X_dev, y_dev should hold X_table, y_table'
-    for t in (X_dev, y_dev):
-        assert t.device.type == torch.device(device).type, f'X_dev and y_dev should be on {device}, one is on {t.device}'
+        assert o.dtype == t.dtype and torch.equal(o, t), 'to_device should keep values, dtype and order'
+    out = to_device(list(tensors), torch.device('meta'))
+    assert [o.device.type for o in out] == ['meta'] * 3, 'every tensor should end up on the device given'
+    assert [(o.dtype, tuple(o.shape)) for o in out] == [(t.dtype, tuple(t.shape)) for t in tensors], 'to_device should keep dtypes, shapes and order'
+
+@test_case(points=0.5, hidden=True)
+def test_q6_on_device(X_dev, y_dev, X_table, y_table, device):
+    import torch
+    for name, t, source in (('X_dev', X_dev, X_table), ('y_dev', y_dev, y_table)):
+        assert isinstance(t, torch.Tensor), f'{name} should be a tensor, got {type(t).__name__}'
+        assert t.device.type == torch.device(device).type, f'{name} should be on {device}, it is on {t.device}'
+        assert torch.equal(t.cpu(), source.cpu()), f"{name} should hold your {name.replace('dev', 'table')}"
 

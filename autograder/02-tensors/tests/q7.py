@@ -22,16 +22,18 @@ def test_q7_public(dense_forward):
     assert tuple(out.shape) == (1, 1), f'with N = 1 and o = 1 the output should have shape (1, 1), got {tuple(out.shape)}'
     assert abs(out.item() - 2.5) < 1e-06, f'expected 2.5 (relu([1, -1, -0.5]) = [1, 0, 0], then 2*1 + 0.5); got {out.item()}. 1.0 means no ReLU, 2.0 no output bias b2, 4.5 no hidden bias b1, 4.0 no biases at all'
 
-@test_case(points=3, hidden=True)
+@test_case(points=2, hidden=True)
 def test_q7_matches_linear(dense_forward):
     import torch
     from torch import nn
+    from student_utils.testing import seeded
     gen = torch.Generator().manual_seed(7)
     for n, d, h, o in ((5, 3, 4, 2), (4, 4, 4, 4), (1, 6, 3, 1), (10, 2, 8, 3)):
         X = torch.randn(n, d, generator=gen)
         W1, b1 = (torch.randn(h, d, generator=gen), torch.randn(h, generator=gen))
         W2, b2 = (torch.randn(o, h, generator=gen), torch.randn(o, generator=gen))
-        lin1, lin2 = (nn.Linear(d, h), nn.Linear(h, o))
+        with seeded(0):
+            lin1, lin2 = (nn.Linear(d, h), nn.Linear(h, o))
         with torch.no_grad():
             lin1.weight.copy_(W1)
             lin1.bias.copy_(b1)
@@ -43,6 +45,17 @@ def test_q7_matches_linear(dense_forward):
         assert tuple(out.shape) == (n, o), f'X ({n}, {d}), W1 ({h}, {d}), W2 ({o}, {h}) should give ({n}, {o}), got {tuple(out.shape)}'
         assert out.dtype == torch.float32, f'dense_forward should keep float32, got {out.dtype}'
         assert torch.allclose(out, want, atol=1e-05), f'dense_forward differs from nn.Linear -> ReLU -> nn.Linear by {(out - want).abs().max().item():.3g} for d={d}, h={h}, o={o}'
-        out_row = dense_forward(X, W1, b1.reshape(1, h), W2, b2.reshape(1, o))
-        assert torch.allclose(out_row, want, atol=1e-05), 'dense_forward should also work with bias rows of shape (1, h)'
+
+@test_case(points=1, hidden=True)
+def test_q7_bias_rows(dense_forward):
+    import torch
+    gen = torch.Generator().manual_seed(8)
+    n, d, h, o = (6, 3, 5, 2)
+    X = torch.randn(n, d, generator=gen)
+    W1, b1 = (torch.randn(h, d, generator=gen), torch.randn(h, generator=gen))
+    W2, b2 = (torch.randn(o, h, generator=gen), torch.randn(o, generator=gen))
+    want = torch.clamp(X @ W1.T + b1, min=0) @ W2.T + b2
+    out_row = dense_forward(X, W1, b1.reshape(1, h), W2, b2.reshape(1, o))
+    assert tuple(out_row.shape) == (n, o), f'with bias rows of shape (1, h), (1, o) the output should be ({n}, {o})'
+    assert torch.allclose(out_row, want, atol=1e-05), 'dense_forward should also work with bias rows of shape (1, h)'
 

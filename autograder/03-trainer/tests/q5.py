@@ -9,19 +9,33 @@ points = 2
 def test_q5_public(nl_losses):
     assert isinstance(nl_losses, list), f'nl_losses should be the list of epoch losses from trainer, got {type(nl_losses).__name__}'
     assert len(nl_losses) == 80, f'80 epochs should give 80 losses in nl_losses, got {len(nl_losses)}'
-    assert nl_losses[-1] < nl_losses[0], f'the loss should go down, went {nl_losses[0]:.3f} -> {nl_losses[-1]:.3f}'
+
+@test_case(points=0, hidden=False, 
+    success_message="The loss went down (a check for you; it counts no points).")
+def test_q5_loss_falls_public(nl_losses):
+    assert nl_losses[-1] < 0.5 * nl_losses[0], f'the loss went from {nl_losses[0]:.3f} to {nl_losses[-1]:.3f}; it should fall a lot: check your trainer and that the optimizer was made from nl_model.parameters() (this check counts no points)'
 
 @test_case(points=1.5, hidden=True)
-def test_q5_beats_a_line(nl_model, nl_losses, X_nl, y_nl):
+def test_q5_beats_a_line(nl_model, nl_losses, X_nl, y_nl, trainer, NonlinearRegressor):
     import torch
-    assert sum((p.numel() for p in nl_model.parameters())) == 61, 'train nl_model, the NonlinearRegressor(1, 20, 1) of Question 4'
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    from student_utils.testing import check_thresholds, failing
     A = torch.cat([X_nl, torch.ones_like(X_nl)], dim=1).double()
     sol = torch.linalg.lstsq(A, y_nl.double()[:, None]).solution
     line_mse = ((A @ sol).flatten() - y_nl.double()).pow(2).mean().item()
-    device = next(nl_model.parameters()).device
-    with torch.no_grad():
-        mse = (nl_model(X_nl.to(device)).flatten().cpu() - y_nl).pow(2).mean().item()
-    from student_utils.testing import check_threshold
-    check_threshold('q5 MSE / best line MSE', mse / line_mse, 0.2, above=False)
-    check_threshold('q5 last epoch loss / first epoch loss', nl_losses[-1] / nl_losses[0], 0.3, above=False)
+
+    def fit_of(model, losses):
+        dev = next(model.parameters()).device
+        with torch.no_grad():
+            mse = (model(X_nl.to(dev)).flatten().cpu() - y_nl).pow(2).mean().item()
+        return [('q5 MSE / best line MSE', mse / line_mse, 0.2, False), ('q5 last epoch loss / first epoch loss', losses[-1] / losses[0], 0.3, False)]
+    checks = fit_of(nl_model, nl_losses)
+    if failing(checks):
+        twin = NonlinearRegressor(1, 20, 1)
+        loader = DataLoader(TensorDataset(X_nl, y_nl), batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(4))
+        twin_losses = trainer(twin, nn.MSELoss(), torch.optim.Adam(twin.parameters(), lr=0.05), loader, 80)
+        if failing(fit_of(twin, twin_losses)):
+            return
+    check_thresholds(checks)
 

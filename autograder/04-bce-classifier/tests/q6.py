@@ -6,20 +6,24 @@ name = "q6"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="circle_linear_acc is a fraction.")
+    success_message="circle_linear is a Linear(2, 1) and circle_linear_acc is a fraction.")
 def test_q6_public(circle_linear, circle_linear_acc):
     n_params = sum((p.numel() for p in circle_linear.parameters()))
     assert n_params == 3, f'circle_linear should be nn.Linear(2, 1) with 3 parameters, it has {n_params}'
     assert isinstance(circle_linear_acc, float) and 0.0 <= circle_linear_acc <= 1.0, f'circle_linear_acc should be a float fraction in [0, 1], got {circle_linear_acc!r}'
 
 @test_case(points=1.5, hidden=True)
-def test_q6_linear_fails(circle_linear, circle_linear_acc, X_circles, y_circles):
-    from student_utils.testing import check_threshold
+def test_q6_linear_fails(circle_linear, circle_linear_acc, X_circles_np, y_circles_np, X_circles, y_circles, predict, accuracy):
     import torch
+    from student_utils.testing import check_threshold
     assert isinstance(circle_linear, torch.nn.Linear), f'circle_linear should be nn.Linear(2, 1), got {type(circle_linear).__name__}'
     assert circle_linear.weight.shape == (1, 2), 'circle_linear should be nn.Linear(2, 1)'
+    X = torch.tensor(X_circles_np, dtype=torch.float32)
+    y = torch.tensor(y_circles_np, dtype=torch.float32).reshape(-1, 1)
     with torch.no_grad():
-        want = ((circle_linear(X_circles) > 0).float() == y_circles).float().mean().item()
-    assert abs(circle_linear_acc - want) < 1e-06, f"circle_linear's training accuracy on X_circles is {want:.4f}, circle_linear_acc is {circle_linear_acc}"
+        want = ((circle_linear(X) > 0).float() == y).float().mean().item()
+    if abs(circle_linear_acc - want) >= 1e-06:
+        yours = accuracy(predict(circle_linear, X_circles), y_circles)
+        assert abs(circle_linear_acc - float(yours)) < 1e-06, f"circle_linear's training accuracy on the circles is {want:.4f}, circle_linear_acc is {circle_linear_acc}"
     check_threshold('q6 accuracy of a linear model on the circles (it cannot separate them)', want, 0.75, above=False)
 

@@ -6,7 +6,7 @@ name = "q1"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="device is set, and the first training batch has the shapes and dtypes asked for.")
+    success_message="device is set, and the loaders give batches of the shapes and dtypes asked for.")
 def test_q1_public(device, train_loader, test_loader):
     import torch
     from torch.utils.data import DataLoader
@@ -18,22 +18,27 @@ def test_q1_public(device, train_loader, test_loader):
     assert X.dtype == torch.float32, f'X should be float32, got {X.dtype}'
     assert tuple(y.shape) == (128,), f'a training batch y should have shape (128,), got {tuple(y.shape)}'
     assert y.dtype == torch.int64, f'y should hold int64 labels, got {y.dtype}'
+    from torch.utils.data import SequentialSampler
+    assert test_loader.batch_size == 1000, f'test_loader should give batches of 1000, got {test_loader.batch_size}'
+    assert isinstance(test_loader.sampler, SequentialSampler), 'test_loader should not shuffle (shuffle=False)'
 
-@test_case(points=1.5, hidden=True)
-def test_q1_loaders(device, train_loader, test_loader):
+@test_case(points=0.75, hidden=True)
+def test_q1_train_loader(device, train_loader, X_train, y_train):
     import torch
+    from torch.utils.data import RandomSampler
     import student_utils as su
     assert device == su.get_device(), f'device should be su.get_device() = {su.get_device()}, got {device}'
-    assert len(train_loader.dataset) == 60000, f'train_loader should cover all 60000 training examples, has {len(train_loader.dataset)}'
+    X, y = train_loader.dataset.tensors
+    assert len(X) == 60000, f'train_loader should cover all 60000 training examples, has {len(X)}'
     assert len(train_loader) == 469, f'60000 examples in batches of 128 make 469 batches, got {len(train_loader)}'
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        y_a = next(iter(train_loader))[1]
-        y_b = next(iter(train_loader))[1]
-    assert not torch.equal(y_a, y_b), 'train_loader should shuffle: two passes started with the same batch'
-    X_ref, y_ref = su.load_fashion_mnist('test')
+    assert isinstance(train_loader.sampler, RandomSampler), 'train_loader should shuffle (shuffle=True)'
+    assert torch.equal(y, y_train) and torch.equal(X, X_train), 'train_loader should hold the training images and labels'
+
+@test_case(points=0.75, hidden=True)
+def test_q1_test_loader(test_loader, X_test, y_test):
+    import torch
     assert len(test_loader) == 10, f'10000 test examples in batches of 1000 make 10 batches, got {len(test_loader)}'
     Xs, ys = zip(*[(X, y) for X, y in test_loader])
-    assert torch.equal(torch.cat(ys), y_ref), 'test_loader should give the test labels in their original order (no shuffling)'
-    assert torch.equal(torch.cat(Xs), X_ref), 'test_loader should give the test images unchanged, in order'
+    assert torch.equal(torch.cat(ys), y_test), 'test_loader should give the test labels in their original order (no shuffling)'
+    assert torch.equal(torch.cat(Xs), X_test), 'test_loader should give the test images unchanged, in order'
 

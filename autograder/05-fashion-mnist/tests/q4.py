@@ -7,71 +7,60 @@ points = 3
 
 @test_case(points=1, hidden=False, 
     success_message="evaluate returns a fraction and moves the model and every batch to device.")
-def test_q4_public(evaluate, device):
+def test_q4_public(evaluate):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import record_moves
-    X = torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 5.0, 0.0]])
-    y = torch.tensor([1, 0, 0, 0])
+    from student_utils.testing import meta_scalars
+    X = torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 5.0, 0.0], [1.0, 0.0, 0.0]])
+    y = torch.tensor([1, 0, 0, 0, 0])
     loader = DataLoader(TensorDataset(X, y), batch_size=2)
-    with record_moves() as moves:
-        acc = evaluate(nn.Identity(), loader, device)
+    acc = evaluate(nn.Identity(), loader, torch.device('cpu'))
     try:
         value = float(acc)
     except (TypeError, ValueError, RuntimeError):
         value = None
-    assert value is not None and abs(value - 0.5) < 1e-09, f'2 correct out of 4 is an accuracy of 0.5 (a fraction, not a count), got {acc!r}'
+    assert value is not None and abs(value - 0.6) < 1e-09, f'3 correct out of 5 is an accuracy of 0.6 (a fraction of all examples, not a count or a mean of batch accuracies), got {acc!r}'
     assert isinstance(acc, float), f'evaluate should return a Python float (use .item()), got {type(acc).__name__}'
-    assert moves.module_moves_to(device) >= 1, f'evaluate should call model.to(device) (device = {device}); it never did'
-    n = moves.tensor_moves_to(device)
-    assert n >= 2 * len(loader), f'the loader has {len(loader)} batches, so X and y of every batch should be moved: expected {2 * len(loader)} moves to device, counted {n} (device = {device})'
-
-@test_case(points=0.5, hidden=True)
-def test_q4_moves(evaluate, build_model, device):
-    import torch
-    from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import record_moves
-    with torch.random.fork_rng():
-        torch.manual_seed(4)
-        model = build_model()
-        X, y = (torch.rand(256, 1, 28, 28), torch.randint(0, 10, (256,)))
-    loader = DataLoader(TensorDataset(X, y), batch_size=64)
-    with record_moves() as moves:
-        evaluate(model, loader, device)
-    assert moves.module_moves_to(device) >= 1, f'evaluate should move the model to {device}'
-    assert moves.tensor_moves_to(device) >= 2 * len(loader), f'X and y of each of the {len(loader)} batches should go to {device}: expected {2 * len(loader)} moves, counted {moves.tensor_moves_to(device)}'
+    acc = evaluate(nn.Sequential(nn.Dropout(0.9), nn.Identity()), loader, torch.device('cpu'))
+    assert abs(float(acc) - 0.6) < 1e-09, f'with a dropout layer in front the accuracy should still be 0.6 (model.eval() turns dropout off), got {acc}'
+    with meta_scalars() as meta:
+        model = nn.Linear(3, 3)
+        try:
+            evaluate(model, loader, meta)
+        except RuntimeError as e:
+            raise AssertionError(f"evaluate(..., device) with device 'meta' raised: {e}. Move the model and both X and y of every batch to device") from None
+    assert model.weight.device.type == 'meta', 'evaluate should move the model to device with model.to(device)'
 
 @test_case(points=1.5, hidden=True)
-def test_q4_accuracy(evaluate, device):
+def test_q4_accuracy(evaluate):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-
-    class Spy(nn.Module):
-        """A linear classifier with dropout that records the mode and grad state of each call."""
-
-        def __init__(self):
-            super().__init__()
-            self.net = nn.Sequential(nn.Flatten(), nn.Dropout(0.5), nn.Linear(784, 10))
-            self.calls = []
-
-        def forward(self, x):
-            self.calls.append((self.training, torch.is_grad_enabled()))
-            return self.net(x)
-    with torch.random.fork_rng():
-        torch.manual_seed(5)
-        model = Spy()
-        X, y = (torch.rand(250, 1, 28, 28), torch.randint(0, 10, (250,)))
+    from student_utils.testing import check_close, seeded
+    gen = torch.Generator().manual_seed(5)
+    with seeded(5):
+        model = nn.Sequential(nn.Flatten(), nn.Dropout(0.5), nn.Linear(784, 10))
+    X, y = (torch.rand(250, 1, 28, 28, generator=gen), torch.randint(0, 10, (250,), generator=gen))
     loader = DataLoader(TensorDataset(X, y), batch_size=64)
-    model.train()
-    got = evaluate(model, loader, device)
-    assert model.calls, 'evaluate never called the model'
-    assert not any((training for training, _ in model.calls)), 'the model ran in training mode: call model.eval() first'
-    assert not any((grad for _, grad in model.calls)), 'the model ran with gradients on: wrap the loop in torch.no_grad()'
     model.eval()
     with torch.no_grad():
-        want = (model.net(X.to(device)).argmax(dim=1).cpu() == y).double().mean().item()
-    assert 0.0 <= got <= 1.0, f'accuracy is a fraction in [0, 1], got {got}'
-    assert abs(got - want) < 1e-06, f'the accuracy over all 250 examples is {want:.6f}, got {got:.6f} (count correct predictions over all batches, divide by the number of examples at the end)'
+        want = (model(X).argmax(dim=1) == y).double().mean().item()
+    model.train()
+    got = evaluate(model, loader, torch.device('cpu'))
+    assert 0.0 <= float(got) <= 1.0, f'accuracy is a fraction in [0, 1], got {got}'
+    check_close('the accuracy over all 250 examples (in eval() mode, where dropout is off)', got, want, 1e-06)
+
+@test_case(points=0.5, hidden=True)
+def test_q4_moves(evaluate):
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    from student_utils.testing import meta_scalars, seeded
+    with seeded(4), meta_scalars() as meta:
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
+        loader = DataLoader(TensorDataset(torch.rand(100, 1, 28, 28), torch.randint(0, 10, (100,))), batch_size=32)
+        acc = evaluate(model, loader, meta)
+    assert isinstance(acc, float), f'evaluate should return a float, got {type(acc).__name__}'
+    assert all((p.device.type == 'meta' for p in model.parameters())), 'evaluate should move the model to the device given'
 

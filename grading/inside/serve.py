@@ -1,0 +1,192 @@
+"""Run a student's notebook, then answer the judge's questions about it (inside the sandbox).
+
+The judge sends the notebook's cells; they run here, one after the other, in one IPython shell, as
+in a kernel. Then the judge asks for values (``get``) and calls (``call``) and gets data back
+(``grading.wire``). Whatever this process answers is checked by the judge, which never runs
+anything that is sent from here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import time
+import warnings
+
+import torch
+from torch import nn
+
+from .. import wire
+
+MAX_MESSAGE_CHARS = 500
+
+
+class Stopped(BaseException):
+    """Raised in a cell or call that ran past its time (a BaseException: `except Exception` keeps it)."""
+
+
+def _on_alarm(signum, frame):
+    raise Stopped("stopped: it ran out of time")
+
+
+class Handles:
+    """Live objects the judge may refer to (functions, classes, modules the student made)."""
+
+    def __init__(self):
+        self._by_ref: dict[str, object] = {}
+        self._by_id: dict[int, str] = {}
+
+    def ref(self, obj) -> dict:
+        key = id(obj)
+        if key not in self._by_id:
+            ref = f"r{len(self._by_ref) + 1}"
+            self._by_ref[ref], self._by_id[key] = obj, ref
+        kind = "class" if isinstance(obj, type) else "function" if callable(obj) and not isinstance(obj, nn.Module) \
+            else "object"
+        name = getattr(obj, "__qualname__", None) if kind != "object" else None
+        return {"$": "ref", "id": self._by_id[key], "kind": kind,
+                "name": str(name if isinstance(name, str) else type(obj).__name__)[:200]}
+
+    def get(self, ref: str):
+        if ref not in self._by_ref:
+            raise LookupError(f"no live object {ref}")
+        return self._by_ref[ref]
+
+
+class Session:
+    def __init__(self, sock: socket.socket, shell):
+        self.sock, self.shell, self.handles = sock, shell, Handles()
+        self.pid = os.getpid()
+
+    def _leave_if_forked(self) -> None:
+        """A process the student's code forked must not talk on the judge's channel."""
+        if os.getpid() != self.pid:
+            os._exit(0)
+
+    # -- notebook
+
+    def run_notebook(self, request: dict) -> None:
+        cells, skip = request["cells"], set(request.get("skip", []))
+        seed_line = f"{request['seed_variable']} = {int(request['seed'])}\n" if request.get("seed_variable") else ""
+        deadline = time.monotonic() + float(request["timeout"])
+        errors, stopped = [], None
+        for index, source in enumerate(cells):
+            if index in skip:
+                continue
+            wire.send(self.sock, {"event": "cell", "index": index})
+            left = deadline - time.monotonic()
+            if left > 0:
+                signal.setitimer(signal.ITIMER_REAL, left)
+                try:
+                    result = self.shell.run_cell(seed_line + source, store_history=False)
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                self._leave_if_forked()
+                error = result.error_in_exec or result.error_before_exec
+            if left <= 0 or isinstance(error, Stopped):
+                stopped = index  # out of time: the cells after it do not run
+                break
+            if error is not None:
+                errors.append([index, type(error).__name__[:80]])
+            _close_figures()
+        wire.send(self.sock, {"event": "done", "errors": errors, "stopped": stopped})
+
+    # -- requests
+
+    def _decoder(self, header: dict, blob: bytes) -> wire.Decoder:
+        def on_remote_module(ref, type_name):
+            obj = self.handles.get(ref)
+            if not isinstance(obj, nn.Module):
+                raise wire.ProtocolError(f"{ref} is not a module")
+            return obj, True
+
+        return wire.Decoder(header, blob, on_ref=lambda j: self.handles.get(j["id"]), on_remote_module=on_remote_module)
+
+    def answer(self, header: dict, blob: bytes) -> None:
+        op = header.get("op")
+        try:
+            if op == "get":
+                name = header.get("name")
+                if name not in self.shell.user_ns:
+                    raise NameError(f"name {name!r} is not defined")
+                self._reply(self.shell.user_ns[name], {})
+            elif op == "call":
+                decoder = self._decoder(header, blob)
+                target = decoder.value(header["target"])
+                args = decoder.value(header["args"])
+                kwargs = decoder.value(header["kwargs"])
+                signal.setitimer(signal.ITIMER_REAL, float(header.get("timeout", 60)))
+                try:
+                    result = target(*args, **kwargs)
+                    if header.get("backward") and isinstance(result, torch.Tensor) and result.requires_grad:
+                        result.backward()  # the judge's tensors then come back with their .grad
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                self._leave_if_forked()
+                self._reply(result, decoder.built)
+            else:
+                raise wire.ProtocolError(f"unknown request {op!r}")
+        except BaseException as e:  # noqa: BLE001 - anything the student's code raises is an answer
+            self._leave_if_forked()
+            wire.send(self.sock, {"ok": False, "error": {"type": type(e).__name__[:80],
+                                                         "message": str(e)[:MAX_MESSAGE_CHARS]}})
+
+    def _reply(self, value, received: dict) -> None:
+        encoder = wire.Encoder(prefix="s", on_unknown=self.handles.ref,
+                               known={id(obj): ident for ident, obj in received.items()})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            encoded = encoder.value(value)
+            for obj in list(received.values()):  # report what the call did to the judge's objects
+                if isinstance(obj, torch.Tensor):
+                    encoder.tensor(obj)
+                elif isinstance(obj, nn.Module):
+                    encoder.module(obj, 0)
+                elif isinstance(obj, torch.optim.Optimizer):
+                    encoder.optimizer(obj, 0)
+                elif isinstance(obj, torch.Generator):
+                    encoder.generator(obj)
+        header, blob = encoder.finish({"ok": True, "value": encoded})
+        wire.send(self.sock, header, blob)
+
+    def loop(self) -> None:
+        while True:
+            try:
+                header, blob = wire.receive(self.sock)
+            except (EOFError, ConnectionError):
+                return
+            if header.get("op") == "run":
+                self.run_notebook(header)
+            elif header.get("op") == "bye":
+                return
+            else:
+                self.answer(header, blob)
+
+
+def _close_figures() -> None:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
+
+
+def make_shell():
+    """An IPython shell as a kernel has one, without history on disk."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return InteractiveShell(config=config)
+
+
+def serve(sock: socket.socket) -> None:
+    """Answer on ``sock`` until the judge says bye or hangs up. Output goes nowhere: nothing a
+    notebook prints can reach a gradebook."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    Session(sock, make_shell()).loop()

@@ -1,0 +1,164 @@
+"""The zygote: a process that has imported what notebooks import, and forks one job per submission.
+
+Importing torch, scikit-learn and matplotlib costs seconds per interpreter; a fork costs
+milliseconds. Like PrairieLearn's zygote, this process never runs student code itself: each job is
+a fresh fork that isolates itself (``isolate.enter``), resets every seed, and serves one notebook
+(``serve.serve``). Runs inside the sandbox; the judge talks to it over a SEQPACKET socket:
+
+    judge -> zygote   {"op": "spawn", "job": k, "uid": u, "limits": {...}, "cgroups": [...]} + fds
+    zygote -> judge   {"event": "spawned", "job": k} / {"event": "exited", "job": k, "status": s}
+    judge -> zygote   {"op": "kill", "job": k}
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import random
+import select
+import signal
+import socket
+import sys
+import threading
+
+PRELOAD = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "sklearn", "sklearn.linear_model",
+           "sklearn.datasets", "matplotlib", "matplotlib.pyplot", "torchinfo", "tqdm", "student_utils",
+           "IPython.core.interactiveshell", "grading.inside.serve", "grading.inside.isolate")
+JOB_SEED = 0
+
+
+def preload() -> None:
+    for name in PRELOAD:
+        importlib.import_module(name)
+    import torch
+
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    from student_utils.testing import enable_meta_scalars
+
+    enable_meta_scalars()  # kept for the zygote's life: judges may run code on the data-less meta device
+
+
+def _reset_state() -> None:
+    """What a new interpreter would have, but fixed: a regrade starts from the same seeds."""
+    import numpy as np
+    import torch
+
+    random.seed(JOB_SEED)
+    np.random.seed(JOB_SEED)
+    torch.manual_seed(JOB_SEED)
+
+
+def _close_all_but(keep: set[int]) -> None:
+    low = 3
+    for fd in sorted(keep | {1 << 16}):
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+
+
+def _run_job(channel_fd: int, request: dict, cgroup_fds: dict[str, int]) -> None:
+    """In the forked child: isolate, then serve. Never returns."""
+    from . import isolate, serve
+    from .. import wire
+
+    try:
+        _close_all_but({channel_fd, *cgroup_fds.values()})
+        limits = isolate.JobLimits(**request["limits"])
+        done = isolate.enter(request.get("uid"), limits, cgroup_fds)
+        _reset_state()
+        channel = socket.socket(fileno=channel_fd)
+        wire.send(channel, {"event": "isolated", "isolation": done.__dict__})
+        serve.serve(channel)
+    except BaseException as e:  # noqa: BLE001 - report and leave; the judge notes the job failed
+        try:
+            os.write(2, f"job failed: {type(e).__name__}: {e}\n".encode())
+        except OSError:
+            pass
+    finally:
+        os._exit(0)
+
+
+def main(control_fd: int) -> None:
+    control = socket.socket(fileno=control_fd)
+    preload()
+    control.send(json.dumps({"event": "ready", "threads": threading.active_count(),
+                             "tasks": len(os.listdir("/proc/self/task"))}).encode())
+    jobs: dict[int, tuple[int, int | None]] = {}  # pid -> (job id, uid)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # wake select() when a job ends
+    while True:
+        try:
+            ready, _, _ = select.select([control], [], [], 0.5)
+        except InterruptedError:
+            ready = []
+        _reap(jobs, control)
+        if not ready:
+            continue
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 65536, 16)
+        except OSError:
+            data, fds = b"", []
+        if not data:
+            for pid, (_, uid) in jobs.items():
+                _kill(pid, uid)
+            return
+        request = json.loads(data)
+        if request["op"] == "spawn":
+            channel_fd, cgroup_fds = fds[0], dict(zip(request.get("cgroups", []), fds[1:]))
+            pid = os.fork()
+            if pid == 0:
+                _run_job(channel_fd, request, cgroup_fds)
+            for fd in fds:
+                os.close(fd)
+            jobs[pid] = (request["job"], request.get("uid"))
+            control.send(json.dumps({"event": "spawned", "job": request["job"]}).encode())
+        elif request["op"] == "kill":
+            for pid, (job, uid) in list(jobs.items()):
+                if job == request["job"]:
+                    _kill(pid, uid)
+
+
+def _kill(pid: int, uid: int | None) -> None:
+    """Kill a job: its waiting parent (its namespace's processes die with it: PDEATHSIG, PID 1),
+    and, when it ran under a uid of its own, every process of that uid."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _kill_uid(uid)
+
+
+def _kill_uid(uid: int | None) -> None:
+    if uid is None or os.geteuid() != 0:
+        return
+    child = os.fork()
+    if child == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
+def _reap(jobs: dict[int, int], control: socket.socket) -> None:
+    while jobs:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in jobs:
+            job, uid = jobs.pop(pid)
+            _kill_uid(uid)  # what the job left running
+            try:
+                control.send(json.dumps({"event": "exited", "job": job,
+                                         "status": os.waitstatus_to_exitcode(status)}).encode())
+            except OSError:  # the judge is gone; the main loop notices
+                pass
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

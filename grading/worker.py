@@ -1,0 +1,165 @@
+"""A grading worker process (judge side): one zygote, one sandbox uid, the assignment's tests and
+given data; grades one submission at a time. ``grade_folder`` runs JOBS of them in parallel.
+
+The heavy imports happen in ``init``, inside the worker, so the process that draws the progress
+bar and writes the gradebook stays light.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import tamper
+from .autograder_zip import AutograderInfo, Bundle, read_autograder
+from .gradebook import Row
+from .sandbox import Limits
+from .submissions import InvalidSubmission, Submission, load_notebook
+
+# Lines otter puts in every student notebook: the grader runs the tests itself, so these are left out.
+OTTER_LINE = re.compile(r"^\s*(import otter|grader\s*=\s*otter\.Notebook\(.*\)|grader\.(check|check_all|export)\(.*\))\s*$")
+
+
+@dataclass(frozen=True)
+class Config:
+    assignment: str
+    autograder: Path
+    limits: Limits
+    mode: str
+    hide: tuple[Path, ...]
+
+
+class Worker:
+    def __init__(self, config: Config):
+        from . import cgroups
+        from .judge import checks, given
+        from .sandbox import UidLease, Zygote
+
+        self.config = config
+        self.info: AutograderInfo = read_autograder(config.autograder)
+        bundle = Bundle(config.autograder)
+        otter_config, given_source = bundle.config(), bundle.read("given.py").decode()
+        self.seed_variable, self.seed = otter_config.get("seed_variable"), otter_config.get("seed")
+        self.tests = bundle.tests()
+        self.given = given.Given(given.build(given_source, self.seed_variable, self.seed))
+        self.lease = UidLease()
+        self.scratch = Path(tempfile.mkdtemp(prefix="nn-course-worker-"))
+        from student_utils.data import find_directory
+
+        self.zygote = Zygote(config.mode, config.limits, list(config.hide), self.scratch / "zygote.log",
+                             find_directory())
+        self.cgroups = cgroups
+
+    def _cgroup(self):
+        if self.cgroups.version() is None or self.lease.uid is None:
+            return None
+        limits = self.config.limits
+        return self.cgroups.JobCgroup(f"nn-course-{self.lease.uid}", limits.memory_bytes, limits.processes, limits.cpus)
+
+    def grade(self, sub: Submission) -> Row:
+        started = time.monotonic()
+        try:
+            row = self._grade(sub)
+        except Exception as e:  # noqa: BLE001 - the grader's own failure: reported, never cached
+            row = failed_row(sub, self.info, "error", f"grader failed ({type(e).__name__}: {str(e)[:200]}); "
+                                                      "regrade, and report this if it persists")
+            row.cacheable = False
+            traceback.print_exc()
+        row.seconds = round(time.monotonic() - started, 2)
+        return row
+
+    def _grade(self, sub: Submission) -> Row:
+        from .judge import checks
+        from .judge.session import NotebookSession, describe_errors
+
+        try:
+            nb = load_notebook(sub.path)
+        except InvalidSubmission as e:
+            return failed_row(sub, self.info, "error", str(e))
+        meant_for = nb.metadata.get("otter", {}).get("assignment_name")
+        if meant_for and meant_for != self.info.name:
+            return failed_row(sub, self.info, "error", f"this is the notebook of {meant_for}, not {self.info.name}")
+        code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        cells = ["\n".join("" if OTTER_LINE.match(line) else line for line in c.source.splitlines())
+                 for _, c in code_cells]
+        session = NotebookSession(self.zygote, cells, self.seed_variable, self.seed, self.config.limits,
+                                  self.lease.uid, self._cgroup)
+        try:
+            session.start()
+            files = checks.run(self.tests, checks.Namespace(self.given, session))
+        finally:
+            session.close()
+        report = session.report
+        scores = {tf.name: max(0.0, min(float(tf.score), self.info.questions.get(tf.name, 0.0))) for tf in files}
+        scores = {q: scores.get(q, 0.0) for q in self.info.questions}
+        number = {k: i for k, (i, _) in enumerate(code_cells)}  # code cell -> notebook cell index
+        report.skipped = {number[k]: why for k, why in report.skipped.items() if k in number}
+        report.cell_errors = {number[k]: kind for k, kind in report.cell_errors.items() if k in number}
+        notes = describe_errors(report)
+        timed_out = any("time" in why for why in report.skipped.values()) or "Stopped" in report.cell_errors.values()
+        failed = any("time" not in why for why in report.skipped.values()) or session.out_of_memory or \
+            "MemoryError" in report.cell_errors.values()
+        status = "timeout" if timed_out else "error" if failed else "graded"
+        notes += isolation_notes(report.isolation, self.config.mode)
+        hints = tamper.hints(nb)
+        if hints:
+            notes.append("REVIEW: " + "; ".join(hints))
+        return Row(sub.name, status, sum(scores.values()), self.info.max_score, scores, "; ".join(notes),
+                   {tf.name: checks.cases(tf) for tf in files})
+
+    def close(self) -> None:
+        self.zygote.close()
+        self.lease.release()
+
+
+def isolation_notes(isolation: dict, mode: str) -> list[str]:
+    """Say what was weaker than the default sandbox (root, bubblewrap, cgroups)."""
+    notes = []
+    if mode == "off":
+        notes.append("SANDBOX=off: graded without bubblewrap (unsafe)")
+    weaker = []
+    if "memory" not in isolation.get("cgroups", []):
+        weaker.append("memory limited per process only")
+    if not isolation.get("process_limit"):
+        weaker.append("no limit on processes")
+    if not isolation.get("namespaces"):
+        weaker.append("no private /tmp or process view")
+    if weaker:
+        notes.append("limits: " + ", ".join(weaker))
+    return notes
+
+
+def failed_row(sub: Submission, info: AutograderInfo, status: str, note: str) -> Row:
+    return Row(sub.name, status, 0.0, info.max_score, {q: 0.0 for q in info.questions}, note)
+
+
+# -- the process-pool side: one Worker per process
+
+_worker: Worker | None = None
+_config: Config | None = None
+_startup_error = ""
+
+
+def init(config: Config) -> None:
+    global _worker, _config, _startup_error
+    _config = config
+    warnings.simplefilter("ignore")  # tests' own warnings are not the TA's concern
+    try:
+        _worker = Worker(config)
+    except Exception as e:  # noqa: BLE001 - every submission then gets a row saying so
+        _startup_error = f"{type(e).__name__}: {e}"
+        traceback.print_exc()
+
+
+def grade(sub: Submission) -> Row:
+    if _worker is None:
+        row = failed_row(sub, read_autograder(_config.autograder), "error",
+                         f"grader could not start ({_startup_error[:300]})")
+        row.cacheable = False
+        return row
+    return _worker.grade(sub)
