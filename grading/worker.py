@@ -87,8 +87,11 @@ class Worker:
         code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         cells = ["\n".join("" if OTTER_LINE.match(line) else line for line in c.source.splitlines())
                  for _, c in code_cells]
-        session = NotebookSession(self.zygote, cells, self.seed_variable, self.seed, self.config.limits,
-                                  self.lease.uid, self._cgroup)
+        # SANDBOX=off runs jobs as the grader's own user: without bubblewrap nothing makes the
+        # interpreter readable to another uid (it may live in a private home folder).
+        uid = self.lease.uid if self.config.mode != "off" else None
+        session = NotebookSession(self.zygote, cells, self.seed_variable, self.seed, self.config.limits, uid,
+                                  self._cgroup)
         try:
             session.start()
             files = checks.run(self.tests, checks.Namespace(self.given, session))
@@ -100,7 +103,7 @@ class Worker:
         number = {k: i for k, (i, _) in enumerate(code_cells)}  # code cell -> notebook cell index
         report.skipped = {number[k]: why for k, why in report.skipped.items() if k in number}
         report.cell_errors = {number[k]: kind for k, kind in report.cell_errors.items() if k in number}
-        notes = describe_errors(report)
+        notes = describe_errors(report, session.out_of_memory)
         timed_out = any("time" in why for why in report.skipped.values()) or "Stopped" in report.cell_errors.values()
         failed = any("time" not in why for why in report.skipped.values()) or session.out_of_memory or \
             "MemoryError" in report.cell_errors.values()
@@ -129,6 +132,8 @@ def isolation_notes(isolation: dict, mode: str) -> list[str]:
         weaker.append("no limit on processes")
     if not isolation.get("namespaces"):
         weaker.append("no private /tmp or process view")
+    if not isolation.get("own_uid") and mode != "bwrap":
+        weaker.append("runs as the grader's user")
     if weaker:
         notes.append("limits: " + ", ".join(weaker))
     return notes

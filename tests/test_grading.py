@@ -1,4 +1,4 @@
-"""`make grade` through the real pipeline: otter run in the sandbox, on real notebooks."""
+"""`make grade` through the real pipeline: the demo classes, and what students really hand in."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_reference_scores_full_marks(assignment, graded_examples):
     row = graded_examples(assignment)["reference.ipynb"]
     assert row.status == "graded", row.note
     assert row.score == row.max_score > 0
-    assert all(score > 0 for score in row.questions.values())
+    assert all(c["passed"] for cases in row.cases.values() for c in cases)
 
 
 def test_unanswered_scores_zero_on_every_question(assignment, graded_examples):
@@ -27,9 +27,27 @@ def test_unanswered_scores_zero_on_every_question(assignment, graded_examples):
     assert row.questions and all(score == 0 for score in row.questions.values()), row.questions
 
 
-def _notebook_with_extra_cell(source: str) -> str:
-    nb = nbformat.read(examples_dir("01-gradient-descent") / "unanswered.ipynb", as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell(source))
+def test_demo_class_has_a_spread(assignment, graded_examples):
+    rows = graded_examples(assignment)
+    assert {"graded", "error", "timeout"} <= {r.status for r in rows.values()}
+    dana = [name for name in rows if name.startswith("dana/")]
+    assert len(dana) == 1 and "2026_11_21" in dana[0] and "newest of 2" in rows[dana[0]].note
+    assert rows[dana[0]].score == rows[dana[0]].max_score  # the later hand-in is the fixed one
+    mutants = [r for name, r in rows.items() if name.startswith("mutant-")]
+    assert mutants and all(0 < r.score < r.max_score for r in mutants)
+    assert all(r.score == r.max_score for name, r in rows.items() if name.startswith("variant-"))
+
+
+def test_a_cell_that_never_ends_costs_only_itself(assignment, graded_examples):
+    row = graded_examples(assignment)["endless-loop.ipynb"]
+    assert row.status == "timeout"
+    assert "ran out of time and was left out; the rest was graded" in row.note
+    assert row.score == row.max_score  # the loop is an extra cell: every answer still counts
+
+
+def _notebook_with_extra_cell(source: str, start: str = "unanswered") -> str:
+    nb = nbformat.read(examples_dir("01-gradient-descent") / f"{start}.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell(source))
     return nbformat.writes(nb)
 
 
@@ -38,7 +56,7 @@ def _as_another_front_end_saves_it(text: str) -> str:
     nb = json.loads(text)
     nb["nbformat_minor"] = 0
     nb["metadata"] = {"kernelspec": {"name": "conda-env-torch-py", "display_name": "torch"},
-                      "colab": {"provenance": []}}
+                      "colab": {"provenance": []}, "otter": nb["metadata"].get("otter", {})}
     for cell in nb["cells"]:
         cell.pop("id", None)
     return json.dumps(nb)
@@ -58,9 +76,9 @@ def messy_class(tmp_path_factory):
         zf.writestr(".OTTER_LOG", b"")
     (folder / "dave.ipynb").write_text(reference[: len(reference) // 2])  # truncated upload
     (folder / "erin.ipynb").write_text("")
-    (folder / "frank.ipynb").write_text(_notebook_with_extra_cell(  # crashes its kernel
-        "import faulthandler\nfaulthandler._sigsegv()"))
-    (folder / "gina.ipynb").write_text(_as_another_front_end_saves_it(unanswered))
+    (folder / "frank.ipynb").write_text(_notebook_with_extra_cell(  # crashes its process, then answers well
+        "import faulthandler\nfaulthandler._sigsegv()", start="reference"))
+    (folder / "gina.ipynb").write_text(_as_another_front_end_saves_it(reference))
     (folder / "hank.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))  # valid, but no cells
     (folder / "ivan.ipynb").write_text((examples_dir("02-tensors") / "unanswered.ipynb").read_text())
     (folder / "notes.txt").write_text("not a submission")
@@ -71,18 +89,18 @@ def messy_class(tmp_path_factory):
     assert result.returncode == 0, result.stderr[-3000:]
     with open(grades / "01-gradient-descent.csv", newline="") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
-    return rows, result.stdout
+    return rows, result.stdout, grades
 
 
 def test_gradebook_has_the_promised_columns(messy_class):
-    rows, _ = messy_class
+    rows, _, _ = messy_class
     first = next(iter(rows.values()))
     assert list(first)[:4] == ["submission", "status", "score", "max_score"]
-    assert list(first)[4:10] == ["q1", "q2", "q3", "q4", "q5", "q6"]
+    assert list(first)[4:] == ["q1", "q2", "q3", "q4", "q5", "q6", "note"]
 
 
 def test_every_submission_gets_one_row(messy_class):
-    rows, stdout = messy_class
+    rows, stdout, _ = messy_class
     assert set(rows) == {"alice.ipynb", "bob/Untitled (3).ipynb", "carol.zip", "dave.ipynb", "erin.ipynb",
                          "frank.ipynb", "gina.ipynb", "hank.ipynb", "ivan.ipynb"}
     assert "skipped notes.txt" in stdout
@@ -90,30 +108,45 @@ def test_every_submission_gets_one_row(messy_class):
 
 
 @pytest.mark.parametrize("name, score", [("alice.ipynb", "17"), ("bob/Untitled (3).ipynb", "0"), ("carol.zip", "17"),
-                                         ("gina.ipynb", "0"), ("hank.ipynb", "0")])
+                                         ("gina.ipynb", "17"), ("hank.ipynb", "0")])
 def test_any_file_name_or_wrapping_is_graded(messy_class, name, score):
-    rows, _ = messy_class
+    rows, _, _ = messy_class
     assert rows[name]["status"] == "graded" and rows[name]["score"] == score and rows[name]["max_score"] == "17"
 
 
-@pytest.mark.parametrize("name, reason", [("dave.ipynb", "invalid JSON"), ("erin.ipynb", "empty"),
+@pytest.mark.parametrize("name, reason", [("dave.ipynb", "invalid JSON (line"), ("erin.ipynb", "empty"),
                                           ("ivan.ipynb", "the notebook of 02-tensors, not 01-gradient-descent")])
 def test_broken_files_get_an_error_row_with_the_reason(messy_class, name, reason):
-    rows, _ = messy_class
+    rows, _, _ = messy_class
     assert rows[name]["status"] == "error" and rows[name]["score"] == "0"
     assert reason in rows[name]["note"]
 
 
-def test_a_notebook_that_crashes_its_kernel_is_an_error_with_the_reason(messy_class):
-    rows, _ = messy_class
-    assert rows["frank.ipynb"]["status"] == "error" and rows["frank.ipynb"]["score"] == "0"
-    assert "kernel died" in rows["frank.ipynb"]["note"]
+def test_a_crashing_cell_is_left_out_and_the_rest_graded(messy_class):
+    rows, _, _ = messy_class
+    assert rows["frank.ipynb"]["status"] == "error" and rows["frank.ipynb"]["score"] == "17"
+    assert "cell 5 ended the notebook's process (it crashed or exited) and was left out" in rows["frank.ipynb"]["note"]
 
 
-def test_an_endless_loop_times_out(tmp_path):
+def test_no_note_quotes_a_submission(messy_class):
+    rows, _, _ = messy_class
+    assert '"cells"' not in rows["dave.ipynb"]["note"] and "{" not in rows["dave.ipynb"]["note"]
+
+
+def test_the_run_writes_a_report_and_feedback(messy_class):
+    _, stdout, grades = messy_class
+    assert (grades / "01-gradient-descent-report.html").is_file()
+    assert "report:" in stdout and "01-gradient-descent-report.html" in stdout
+    text = (grades / "01-gradient-descent-feedback" / "bob" / "Untitled (3).ipynb.txt").read_text()
+    assert "Score: 0 / 17" in text and "public test 1" in text and "hidden tests: 0 of" in text
+
+
+def test_an_endless_loop_on_every_run_times_out(tmp_path):
+    """A loop that ignores its interruption: the job is killed, run again without the cell, and the
+    rest graded; the row says so."""
     (tmp_path / "subs").mkdir()
-    (tmp_path / "subs" / "loop.ipynb").write_text(_notebook_with_extra_cell("while True:\n    pass"))
-    rows = grade_folder("01-gradient-descent", tmp_path / "subs", tmp_path / "g.csv", jobs=1, timeout_s=20,
-                        quiet=True)
-    assert [(r.status, r.score) for r in rows] == [("timeout", 0.0)]
-    assert "20 s" in rows[0].note
+    loop = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass"
+    (tmp_path / "subs" / "loop.ipynb").write_text(_notebook_with_extra_cell(loop, start="reference"))
+    rows = grade_folder("01-gradient-descent", tmp_path / "subs", tmp_path / "g.csv", jobs=1, timeout_s=8, quiet=True)
+    assert [(r.status, r.score) for r in rows] == [("timeout", 17.0)]
+    assert "cell 5 ran out of time and was left out" in rows[0].note

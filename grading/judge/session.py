@@ -237,9 +237,11 @@ def _refuse(obj) -> dict:
     raise wire.ProtocolError(f"a test tried to send a {type(obj).__name__}, which is not data")
 
 
-def describe_errors(report: RunReport) -> list[str]:
+def describe_errors(report: RunReport, out_of_memory: bool = False) -> list[str]:
     """Notes for the gradebook, from fixed texts only."""
     notes = [f"cell {i + 1} {why} and was left out; the rest was graded" for i, why in sorted(report.skipped.items())]
+    if out_of_memory and not any("memory" in why for why in report.skipped.values()):
+        notes.append("a process of the notebook ran out of memory and was killed")
     for i, kind in sorted(report.cell_errors.items()):
         if kind in KNOWN_ERRORS and i not in report.skipped:
             notes.append(f"cell {i + 1} {KNOWN_ERRORS[kind]} (scores kept for what ran)")

@@ -6,10 +6,11 @@ name = "q6"
 points = 2
 
 @test_case(points=0.5, hidden=False, 
-    success_message="w_sklearn, b_sklearn, w_torch and b_torch are floats.")
+    success_message="the four numbers are floats, and scikit-learn's line is near the one the data was drawn from.")
 def test_q6_public(w_sklearn, b_sklearn, w_torch, b_torch):
     for name, v in (('w_sklearn', w_sklearn), ('b_sklearn', b_sklearn), ('w_torch', w_torch), ('b_torch', b_torch)):
         assert isinstance(v, float), f'{name} should be a float, got {type(v).__name__}'
+    assert abs(w_sklearn - 1.5) < 0.3 and abs(b_sklearn + 0.5) < 0.3, f"the data was drawn around y = 1.5 x - 0.5, so scikit-learn's fit should be close to it; got w = {w_sklearn:.3f}, b = {b_sklearn:.3f}"
 
 @test_case(points=0, hidden=False, 
     success_message="PyTorch and scikit-learn agree to three decimals (a check for you; it counts no points).")

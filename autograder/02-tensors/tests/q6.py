@@ -31,10 +31,11 @@ def test_q6_to_device(to_device):
     assert [(o.dtype, tuple(o.shape)) for o in out] == [(t.dtype, tuple(t.shape)) for t in tensors], 'to_device should keep dtypes, shapes and order'
 
 @test_case(points=0.5, hidden=True)
-def test_q6_on_device(X_dev, y_dev, X_table, y_table, device):
+def test_q6_on_device(X_dev, y_dev, split_features_target, table, device):
     import torch
+    X_table, y_table = split_features_target(table)
     for name, t, source in (('X_dev', X_dev, X_table), ('y_dev', y_dev, y_table)):
         assert isinstance(t, torch.Tensor), f'{name} should be a tensor, got {type(t).__name__}'
         assert t.device.type == torch.device(device).type, f'{name} should be on {device}, it is on {t.device}'
-        assert torch.equal(t.cpu(), source.cpu()), f"{name} should hold your {name.replace('dev', 'table')}"
+        assert torch.equal(t.cpu(), source.cpu()), f"{name} should hold {name.replace('dev', 'table')}, on device"
 

