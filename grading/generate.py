@@ -36,13 +36,19 @@ from .judge.given import join as join_given
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 GRADESCOPE_FILES = ROOT / "gradescope"
 KERNELSPEC = {"name": "nn-course", "display_name": "Python (nn-course)", "language": "python"}
+# Put before otter's own first cell: in a kernel without the course's packages, this says what is
+# missing and how to get it, where `import otter` would only raise a bare ImportError.
+KERNEL_CHECK = "import student_utils  # first: it says what this kernel lacks, if anything, and how to get it\n"
 CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def normalise_notebook(path: Path) -> None:
-    """Stable cell ids (so regenerating gives the same bytes) and the course's kernel."""
+    """The kernel check first, stable cell ids (so regenerating gives the same bytes), the course's kernel."""
     nb = nbformat.read(path, as_version=4)
+    first = next((c for c in nb.cells if c.cell_type == "code"), None)
+    if first is not None and "otter.Notebook" in first.source and not first.source.startswith(KERNEL_CHECK):
+        first.source = KERNEL_CHECK + first.source
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"
     nb.metadata["kernelspec"] = dict(KERNELSPEC)

@@ -26,16 +26,17 @@ from .cache import ResultCache, key
 
 def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s: float | None,
                  quiet: bool = False, use_cache: bool = True, show_hidden: bool = False,
-                 sandbox_mode: str = "bwrap") -> list[gradebook.Row]:
+                 sandbox_mode: str = "bwrap", autograder: Path | None = None) -> list[gradebook.Row]:
     """Grade every submission in ``folder``; write the gradebook to ``out`` (rewritten after each
-    submission, atomically), feedback and a report next to it; return the rows.
+    submission, atomically), feedback and a report next to it; return the rows. ``autograder``
+    replaces the assignment's zip (the seed study grades with others).
 
     Raises ``sandbox.SandboxUnavailable`` before grading anything when the sandbox cannot run."""
     sandbox.ensure(sandbox_mode)
     if sandbox_mode == "off":
         print("WARNING: SANDBOX=off grades without bubblewrap: a notebook can read whatever this user can "
               "read. Every row's note says so.", file=sys.stderr)
-    ag = read_autograder(autograder_zip(check_id(assignment)))
+    ag = read_autograder(autograder or autograder_zip(check_id(assignment)))
     questions = list(ag.questions)
     found, skipped = submissions.collect(folder)
     found, older, newest_notes = submissions.keep_newest(found)

@@ -8,11 +8,13 @@ bar and writes the gradebook stays light.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import time
 import traceback
 import warnings
 from dataclasses import dataclass
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from . import tamper
@@ -49,6 +51,7 @@ class Worker:
         self.given = given.Given(given.build(given_source, self.seed_variable, self.seed))
         self.lease = UidLease()
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-course-worker-"))
+        Finalize(self, shutil.rmtree, args=(self.scratch, True), exitpriority=10)  # also when the pool ends the process
         from student_utils.data import find_directory
 
         self.zygote = Zygote(config.mode, config.limits, list(config.hide), self.scratch / "zygote.log",

@@ -4,8 +4,10 @@ background so they are ready when needed."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -20,39 +22,94 @@ from grading.grade import grade_folder
 
 matplotlib.use("Agg")
 DEMO_TIMEOUT_S = 30  # the demo class has a student whose cell never ends
-_venvs: dict[str, tuple[threading.Thread, dict]] = {}
+_jobs: dict[str, tuple[threading.Thread, dict]] = {}
 
 
-def build_venv(name: str, target: Path, requirements: Path) -> None:
-    """Start building a venv from ``requirements`` in the background (one per name per session)."""
-    if name in _venvs:
+def in_background(name: str, work) -> None:
+    """Start ``work()`` (a slow build) in a thread, once per name per session."""
+    if name in _jobs:
         return
     result: dict = {}
 
-    def work():
+    def run():
         try:
-            subprocess.run([sys.executable, "-m", "venv", str(target)], check=True, capture_output=True)
-            done = subprocess.run([str(target / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                                   "-r", str(requirements)], capture_output=True, text=True, timeout=1800)
-            result["error"] = done.stderr[-3000:] if done.returncode else None
+            result["value"] = work()
         except Exception as e:  # noqa: BLE001 - reported by the test that waits for it
-            result["error"] = repr(e)
+            result["error"] = f"{type(e).__name__}: {e}"
 
-    thread = threading.Thread(target=work, daemon=True)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    _venvs[name] = (thread, result)
+    _jobs[name] = (thread, result)
 
 
-def wait_for_venv(name: str, target: Path) -> Path:
-    thread, result = _venvs[name]
+def wait_for(name: str):
+    thread, result = _jobs[name]
     thread.join()
-    assert not result.get("error"), f"building the {name} venv failed:\n{result['error']}"
+    assert "error" not in result, f"{name} failed:\n{result['error']}"
+    return result["value"]
+
+
+def build_venv(target: Path, requirements: Path, env: dict | None = None) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", str(target)], check=True, capture_output=True)
+    done = subprocess.run([str(target / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+                           "-r", str(requirements)], capture_output=True, text=True, timeout=1800, env=env)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
     return target
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Slow environments some tests need start building at once, while the other tests run."""
+    builders = {"student_venv": _start_student_venv, "gradescope_image": _start_gradescope_image}
+    wanted = {name for item in items for name in getattr(item, "fixturenames", ()) if name in builders}
+    for name in wanted:
+        builders[name](config)
+
+
+_scratch_dirs: list[Path] = []
+
+
+def _scratch(config, name: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=f"nn-course-{name}-"))
+    _scratch_dirs.append(path)
+    return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for thread, _ in _jobs.values():
+        thread.join()
+    for path in _scratch_dirs:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _start_student_venv(config) -> None:
+    """What the README tells a student without `make install` to do: a venv from the folder's
+    requirements.txt, and the kernel the notebooks name."""
+    from grading.assignments import student_dir
+
+    def build():
+        target = build_venv(_scratch(config, "student-venv") / "venv", student_dir("01-gradient-descent") / "requirements.txt")
+        subprocess.run([str(target / "bin" / "python"), "-m", "ipykernel", "install", "--sys-prefix", "--name",
+                        "nn-course", "--display-name", "Python (nn-course)"], check=True, capture_output=True)
+        return target
+
+    in_background("student_venv", build)
+
+
+def _start_gradescope_image(config) -> None:
+    from gradescope_like import build
+
+    in_background("gradescope_image", lambda: build(_scratch(config, "gradescope-image")))
+
+
 @pytest.fixture(scope="session")
-def venv_root(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("venvs")
+def student_venv() -> Path:
+    return wait_for("student_venv")
+
+
+@pytest.fixture(scope="session")
+def gradescope_image() -> Path:
+    return wait_for("gradescope_image")
 
 
 @pytest.fixture(scope="session")

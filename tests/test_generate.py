@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 import filecmp
+import json
 import re
 import zipfile
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from grading.assignments import (ROOT, autograder_dir, autograder_zip, examples_dir, solution_notebook,
                                  student_dir)
@@ -19,25 +21,126 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
 
 
-def test_generated_files_are_up_to_date(assignment, tmp_path):
-    generate(assignment, root=tmp_path)
-    for where in (student_dir, autograder_dir):
-        fresh, committed = where(assignment, tmp_path), where(assignment, ROOT)
-        assert _files(fresh) == _files(committed), f"{committed} has other files than `make student` writes"
-        stale = [f for f in sorted(_files(fresh)) if not filecmp.cmp(fresh / f, committed / f, shallow=False)]
+@pytest.fixture(scope="session")
+def fresh(tmp_path_factory):
+    """``make student`` into a scratch root, once per assignment and session."""
+    made: dict[str, Path] = {}
+
+    def get(assignment: str) -> Path:
+        if assignment not in made:
+            made[assignment] = tmp_path_factory.mktemp(f"generated-{assignment}")
+            generate(assignment, root=made[assignment])
+        return made[assignment]
+
+    return get
+
+
+def test_generated_files_are_up_to_date(assignment, fresh):
+    tmp_path = fresh(assignment)
+    for where in (student_dir, autograder_dir, examples_dir):
+        fresh_dir, committed = where(assignment, tmp_path), where(assignment, ROOT)
+        assert _files(fresh_dir) == _files(committed), f"{committed} has other files than `make student` writes"
+        stale = [f for f in sorted(_files(fresh_dir)) if not filecmp.cmp(fresh_dir / f, committed / f, shallow=False)]
         assert not stale, f"stale in {committed.relative_to(ROOT)}: {stale}; run `make student` and commit"
-    for f in _files(examples_dir(assignment, tmp_path)):
-        assert filecmp.cmp(examples_dir(assignment, tmp_path) / f, examples_dir(assignment) / f, shallow=False), (
-            f"examples/{assignment}/{f} is stale; run `make student`")
 
 
-def test_autograder_zip_is_reproducible(assignment, tmp_path):
-    generate(assignment, root=tmp_path)
-    assert autograder_zip(assignment, tmp_path).read_bytes() == autograder_zip(assignment).read_bytes()
+def test_the_zip_carries_the_judge_and_gradescopes_entry_points(assignment):
     with zipfile.ZipFile(autograder_zip(assignment)) as zf:
         names = set(zf.namelist())
-    assert {"run_autograder", "setup.sh", "otter_config.json", "files/student_utils/__init__.py"} <= names
+        requirements = zf.read("requirements.txt").decode()
+        course = json.loads(zf.read("course.json"))
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+    assert {"run_autograder", "setup.sh", "otter_config.json", "given.py", "course.json", "requirements.txt",
+            "files/grading/wire.py", "files/grading/inside/zygote.py", "files/grading/judge/checks.py",
+            "files/grading/gradescope.py", "files/student_utils/__init__.py"} <= names
     assert any(n.startswith("tests/q") for n in names)
+    assert not any(n.endswith(".ipynb") for n in names), "no notebook (the reference least of all) in the zip"
+    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
+    assert "download.pytorch.org/whl/cpu" in requirements and "torch==2.13.0" in requirements
+    assert course["assignment"] == assignment and course["timeout_s"] > 0
+
+
+def test_given_cells_are_the_references_and_rebuild_the_data(assignment):
+    from grading.judge.given import build
+
+    reference = nbformat.read(solution_notebook(assignment), as_version=4)
+    tagged = [c.source for c in reference.cells if "given" in c.metadata.get("tags", [])]
+    text = (autograder_dir(assignment) / "given.py").read_text()
+    assert tagged and all(cell.strip() in text for cell in tagged)
+    config = json.loads((autograder_dir(assignment) / "otter_config.json").read_text())
+    names = build(text, config["seed_variable"], config["seed"])
+    assert names[config["seed_variable"]] != config["seed"] or True  # the cells ran
+    for name in _test_parameters(assignment):
+        assert name in names or not _given_like(name), name
+
+
+def _test_parameters(assignment: str) -> set[str]:
+    found = set()
+    for test_file in (autograder_dir(assignment) / "tests").glob("*.py"):
+        for node in ast.parse(test_file.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                found |= {a.arg for a in node.args.args}
+    return found
+
+
+def _given_like(name: str) -> bool:
+    return name in {"X", "y", "candidate_lrs", "labels_np", "images", "table", "X_reg", "y_reg", "X_nl", "y_nl",
+                    "X_tr", "y_tr", "X_va", "y_va", "X_train", "y_train", "X_test", "y_test", "pixel_mean",
+                    "pixel_std", "X_blobs_np", "y_blobs_np", "X_circles_np", "y_circles_np"}
+
+
+def test_student_folder_carries_what_the_notebook_imports(assignment):
+    folder = student_dir(assignment)
+    assert (folder / "student_utils" / "__init__.py").is_file()
+    assert "torch==2.13.0" in (folder / "requirements.txt").read_text()
+    nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+    assert nb.metadata.kernelspec["name"] == "nn-course"
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code.source.startswith("import student_utils"), "the first import checks the kernel's packages"
+    export = [c.source for c in nb.cells if "grader.export" in c.source]
+    assert export and all("run_tests=True" not in c for c in export), "exporting must not run the notebook again"
+
+
+THRESHOLD_CALLS = {"check_threshold": 2, "check_close": 3}  # the argument that holds the bar
+
+
+def _hidden_thresholds(assignment: str) -> list[tuple[str, float]]:
+    """(test, number) for every bar a hidden test compares with: comparison constants, tolerances
+    and the thresholds given to check_threshold / check_close."""
+    found = []
+    for fn in _hidden_tests(assignment):
+        for node in ast.walk(fn):
+            values = []
+            if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in node.ops):
+                for side in (node.left, *node.comparators):
+                    values += _constants(side)
+            elif isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in THRESHOLD_CALLS and len(node.args) > THRESHOLD_CALLS[name]:
+                    values += _constants(node.args[THRESHOLD_CALLS[name]])
+                values += [v for k in node.keywords if k.arg in ("atol", "rtol") for v in _constants(k.value)]
+            found += [(fn.name, v) for v in values if v not in (0, 1)]
+    return found
+
+
+def _constants(node) -> list[float]:
+    """Numbers a bar is made of: a constant, or constants multiplied into it (1e-4 * max(1, x))."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return [abs(float(node.value))]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _constants(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _constants(node.left) + _constants(node.right)
+    return []
+
+
+def test_every_bar_a_hidden_test_uses_is_stated_in_the_notebook(assignment):
+    nb = nbformat.read(solution_notebook(assignment), as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    stated = {float(n) for n in re.findall(r"(?<![\w.])\d*\.?\d+(?:[eE][-+]?\d+)?", prose.replace(",", ""))}
+    missing = sorted({(test, value) for test, value in _hidden_thresholds(assignment)
+                      if not any(abs(value - s) <= 1e-9 * max(value, s) for s in stated)})
+    assert not missing, f"bars the hidden tests use that the notebook never states: {missing}"
 
 
 def _solution_lines(assignment: str) -> set[str]:
@@ -77,7 +180,10 @@ def _hidden_tests(assignment: str) -> list[ast.FunctionDef]:
 
 
 def _student_text(assignment: str) -> str:
-    return "\n".join(p.read_text(errors="replace") for p in student_dir(assignment).rglob("*") if p.is_file())
+    """The assignment's own files for students (student_utils, public course code, is left out)."""
+    folder = student_dir(assignment)
+    return "\n".join(p.read_text(errors="replace") for p in folder.rglob("*")
+                     if p.is_file() and "student_utils" not in p.relative_to(folder).parts)
 
 
 def test_student_version_has_no_solution_code(assignment):
@@ -92,7 +198,7 @@ def test_student_version_has_no_hidden_tests(assignment):
     hidden = _hidden_tests(assignment)
     assert hidden, "the autograder has no hidden tests"
     for fn in hidden:
-        assert fn.name not in text, f"hidden test {fn.name} is in assignments/{assignment}"
+        assert not re.search(rf"\b{fn.name}\b", text), f"hidden test {fn.name} is in assignments/{assignment}"
         body = ast.unparse(fn.body[-1])
         assert body not in text, f"the body of hidden test {fn.name} is in assignments/{assignment}"
 

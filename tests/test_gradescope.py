@@ -1,66 +1,87 @@
-"""Each autograder zip works where Gradescope runs it: /autograder/{source,submission,results}."""
+"""Each autograder zip works where Gradescope runs it: in an image built only from the zip (its
+setup.sh, its requirements, its data fetched and checked), with /autograder laid out as Gradescope
+lays it out, no bubblewrap, no repository, no host data. Graded by the same judge as `make grade`:
+the attack suite scores the same through the zip."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import nbformat
 import pytest
 
+import attacks
+import gradescope_like
 from grading.assignments import autograder_zip, examples_dir
+from test_attacks import with_cells
 
-
-def run_like_gradescope(assignment: str, submission: str, root) -> dict:
-    """Lay out the zip and one submission as Gradescope does and run the zip's own entry point.
-
-    The zip's `run_autograder` only activates Gradescope's conda env and then runs
-    `python /autograder/source/run_otter.py`; we run that script with our interpreter, with a
-    private /autograder mounted by bubblewrap."""
-    ag = root / "autograder"
-    for sub in ("source", "submission", "results"):
-        (ag / sub).mkdir(parents=True)
-    with zipfile.ZipFile(autograder_zip(assignment)) as zf:
-        zf.extractall(ag / "source")
-    shutil.copy(examples_dir(assignment) / f"{submission}.ipynb", ag / "submission" / f"{assignment}.ipynb")
-    (ag / "submission_metadata.json").write_text("{}")
-    subprocess.run(["bwrap", "--dev-bind", "/", "/", "--bind", str(ag), "/autograder", "--chdir", "/autograder",
-                    sys.executable, "/autograder/source/run_otter.py"],
-                   check=True, capture_output=True, timeout=900, env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
-    return json.loads((ag / "results" / "results.json").read_text())
+ATTACKED = "01-gradient-descent"
 
 
 @pytest.fixture(scope="session")
-def gradescope_results(tmp_path_factory):
-    """Run the reference and the unanswered version of an assignment side by side, once."""
+def gradescope(gradescope_image, tmp_path_factory):
+    """Run notebooks through a zip, two at a time, once each per session."""
     cache: dict[tuple[str, str], dict] = {}
 
-    def get(assignment: str, submission: str) -> dict:
-        if (assignment, submission) not in cache:
-            names = ("reference", "unanswered")
-            with ThreadPoolExecutor(2) as pool:
-                runs = pool.map(lambda s: run_like_gradescope(assignment, s, tmp_path_factory.mktemp(f"gs-{s}")), names)
-                cache.update({(assignment, s): r for s, r in zip(names, runs)})
-        return cache[(assignment, submission)]
+    def run_all(assignment: str, notebooks: dict[str, Path]) -> dict[str, dict]:
+        todo = {name: path for name, path in notebooks.items() if (assignment, name) not in cache}
+        with ThreadPoolExecutor(2) as pool:
+            runs = pool.map(lambda item: gradescope_like.run(assignment, item[1], image,
+                                                              tmp_path_factory.mktemp("gs")), todo.items())
+            cache.update({(assignment, name): result for name, result in zip(todo, runs)})
+        return {name: cache[(assignment, name)] for name in notebooks}
 
-    return get
+    image = gradescope_image
+    return run_all
 
 
 def _scores(results: dict) -> dict[str, tuple[float, float]]:
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
 
 
-def test_reference_gets_full_marks_on_gradescope(assignment, gradescope_results):
-    scores = _scores(gradescope_results(assignment, "reference"))
-    assert scores and all(score == max_score for score, max_score in scores.values()), scores
+@pytest.fixture(scope="session")
+def examples_through_the_zip(gradescope):
+    def get(assignment: str) -> dict[str, dict]:
+        return gradescope(assignment, {n: examples_dir(assignment) / f"{n}.ipynb" for n in ("reference", "unanswered")})
+
+    return get
 
 
-def test_wrong_submission_gets_zero_on_gradescope_and_hidden_results_stay_hidden(assignment, gradescope_results):
-    results = gradescope_results(assignment, "unanswered")
+def test_the_zip_is_small_and_its_torch_a_cpu_build(assignment, gradescope_image):
+    assert autograder_zip(assignment).stat().st_size < 512 * 2**10
+    torch_dirs = list((gradescope_image / "venv").glob("lib/python3*/site-packages/torch-*.dist-info"))
+    assert torch_dirs and all("+cpu" in d.name for d in torch_dirs)
+    assert not list((gradescope_image / "venv").glob("lib/python3*/site-packages/nvidia"))
+
+
+def test_reference_gets_full_marks_through_the_zip(assignment, examples_through_the_zip):
+    results = examples_through_the_zip(assignment)["reference"]
+    scores = _scores(results)
+    assert scores and all(score == max_score for score, max_score in scores.values()), results["output"]
+
+
+def test_unanswered_gets_zero_and_hidden_results_stay_hidden(assignment, examples_through_the_zip):
+    results = examples_through_the_zip(assignment)["unanswered"]
     scores = _scores(results)
     assert scores and all(score == 0 for score, _ in scores.values()), scores
     per_question = [t for t in results["tests"] if "max_score" in t]
     assert all(t["visibility"] == "hidden" for t in per_question), "hidden test results must not be shown"
+    public = next(t for t in results["tests"] if t["name"] == "Public Tests")
+    assert public["visibility"] == "visible" and "hidden test" not in public["output"]
+
+
+def test_the_attacks_score_the_same_through_the_zip(gradescope, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("zip-attacks")
+    unanswered = nbformat.read(examples_dir(ATTACKED) / "unanswered.ipynb", as_version=4)
+    notebooks = {}
+    for name, code in attacks.for_assignment(ATTACKED).items():
+        notebooks[name] = folder / f"{name}.ipynb"
+        nbformat.write(with_cells(unanswered, code), notebooks[name])
+    shutil.copy(examples_dir(ATTACKED) / "reference.ipynb", folder / "honest.ipynb")
+    notebooks["honest"] = folder / "honest.ipynb"
+    results = gradescope(ATTACKED, notebooks)
+    scores = {name: r["score"] for name, r in results.items()}
+    assert scores.pop("honest") == 17
+    assert scores == {name: 0 for name in scores}, scores

@@ -10,9 +10,9 @@ import torch
 
 import student_utils as su
 from student_utils import data as su_data
-from student_utils.testing import record_moves
+from student_utils import testing
 
-DEBIAN = su_data.DEBIAN_DIR
+DATA = su_data.find_directory()  # FASHION_MNIST_DIR, else the Debian copy, else ~/.cache
 
 
 def test_get_device_prefers_an_available_accelerator():
@@ -47,7 +47,7 @@ def test_load_fashion_mnist_shapes_dtypes_and_range(split, n):
 
 def test_pixels_match_the_raw_idx_bytes():
     X, _ = su.load_fashion_mnist("test")
-    with gzip.open(DEBIAN / "t10k-images-idx3-ubyte.gz", "rb") as f:
+    with gzip.open(DATA / "t10k-images-idx3-ubyte.gz", "rb") as f:
         raw = f.read()
     first = np.frombuffer(raw, dtype=np.uint8, offset=16, count=784).reshape(28, 28)
     assert torch.allclose(X[0, 0], torch.from_numpy(first.astype(np.float32)) / 255)
@@ -56,8 +56,8 @@ def test_pixels_match_the_raw_idx_bytes():
 def _make_small_copy(target, n=50):
     """Write valid gzipped IDX files holding the first n test images and labels."""
     target.mkdir(parents=True, exist_ok=True)
-    images = su_data.read_idx(DEBIAN / "t10k-images-idx3-ubyte.gz")[:n]
-    labels = su_data.read_idx(DEBIAN / "t10k-labels-idx1-ubyte.gz")[:n]
+    images = su_data.read_idx(DATA / "t10k-images-idx3-ubyte.gz")[:n]
+    labels = su_data.read_idx(DATA / "t10k-labels-idx1-ubyte.gz")[:n]
     for name, arr in (("t10k-images-idx3-ubyte", images), ("t10k-labels-idx1-ubyte", labels)):
         header = bytes([0, 0, 8, arr.ndim]) + b"".join(d.to_bytes(4, "big") for d in arr.shape)
         with gzip.open(target / f"{name}.gz", "wb") as f:
@@ -84,17 +84,19 @@ def test_missing_files_name_all_three_places(tmp_path, monkeypatch):
 
 
 def test_download_fallback_fetches_into_the_user_dir(tmp_path, monkeypatch):
-    _make_small_copy(tmp_path / "mirror")
+    (tmp_path / "mirror").mkdir()
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (tmp_path / "mirror" / f"{name}.gz").write_bytes((DATA / f"{name}.gz").read_bytes())
     monkeypatch.delenv(su_data.ENV_VAR, raising=False)
     monkeypatch.setattr(su_data, "DEBIAN_DIR", tmp_path / "debian")
     monkeypatch.setattr(su_data, "USER_DIR", tmp_path / "user")
     monkeypatch.setenv(su_data.MIRROR_ENV_VAR, (tmp_path / "mirror").as_uri())
     X, y = su.load_fashion_mnist("test", download=True)
-    assert X.shape == (50, 1, 28, 28) and (tmp_path / "user" / "t10k-labels-idx1-ubyte.gz").is_file()
+    assert X.shape == (10000, 1, 28, 28) and (tmp_path / "user" / "t10k-labels-idx1-ubyte.gz").is_file()
 
 
 def test_truncated_idx_file_is_reported(tmp_path):
-    raw = gzip.open(DEBIAN / "t10k-labels-idx1-ubyte.gz").read()
+    raw = gzip.open(DATA / "t10k-labels-idx1-ubyte.gz").read()
     (tmp_path / "bad").write_bytes(raw[:-10])
     with pytest.raises(ValueError, match="truncated"):
         su_data.read_idx(tmp_path / "bad")
@@ -124,12 +126,99 @@ def test_plot_losses_one_curve_per_series():
     assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
 
 
-def test_record_moves_counts_batches_not_module_parameters():
-    with record_moves() as moves:
-        torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1)).to("cpu")
-        for _ in range(3):
-            torch.ones(2).to("cpu"), torch.ones(2).to(torch.float64)
-    assert moves.module_moves_to("cpu") == 1
-    assert moves.tensor_moves_to("cpu") == 3  # a dtype-only .to is not a move
-    torch.ones(1).to("cpu")
-    assert moves.tensor_moves_to("cpu") == 3, "recording stops with the block"
+def test_meta_scalars_let_a_training_step_run_on_the_meta_device():
+    model = torch.nn.Linear(3, 2).to(testing.META)
+    X, y = torch.randn(4, 3), torch.randint(0, 2, (4,))
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.cross_entropy(model(X), y)  # a batch left on the CPU: PyTorch refuses to mix
+    with testing.meta_scalars() as meta:
+        loss = torch.nn.functional.cross_entropy(model(X.to(meta)), y.to(meta))
+        loss.backward()
+        loss = loss.detach()
+        assert loss.item() == 0.0 and float(loss) == 0.0 and loss.cpu().device.type == "cpu"
+    with pytest.raises(RuntimeError, match="meta"):
+        loss.item()  # outside the block meta tensors hold no numbers again
+
+
+def test_seeded_leaves_the_callers_random_numbers_alone():
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    with testing.seeded(0):
+        inside = torch.nn.Linear(2, 2).weight.detach().clone()
+    assert torch.equal(torch.rand(3), expected)
+    with testing.seeded(0):
+        assert torch.equal(torch.nn.Linear(2, 2).weight.detach(), inside)
+
+
+def test_backward_through_leaves_gradients_on_the_arguments():
+    z = torch.tensor([1.0, -2.0], requires_grad=True)
+    out = testing.backward_through(lambda t: (t ** 3).sum(), z)
+    assert out.item() == -7.0 and z.grad.tolist() == [3.0, 12.0]
+
+
+def test_thresholds_count_nan_as_failing_and_log_their_margins(tmp_path, monkeypatch):
+    monkeypatch.setenv(testing.MARGINS_ENV, str(tmp_path / "m.jsonl"))
+    assert not testing.failing([("ratio", 0.2, 0.3, False), ("accuracy", 0.95, 0.9, True)])
+    assert testing.failing([("accuracy", float("nan"), 0.9, True)]) and testing.failing([("ratio", 0.3, 0.3, False)])
+    testing.check_threshold("accuracy", 0.95, 0.9)
+    with pytest.raises(AssertionError, match="it should be above 0.9"):
+        testing.check_threshold("accuracy", 0.85, 0.9)
+    margins = [line for line in (tmp_path / "m.jsonl").read_text().splitlines()]
+    assert len(margins) == 2 and '"margin": 0.05' in margins[0].replace("0.04999999999999993", "0.05")
+
+
+def test_check_notebook_names_what_is_left_to_do(tmp_path, capsys):
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", execution_count=1),
+                nbformat.v4.new_code_cell("y = ...", metadata={"tags": ["otter_answer_cell"]}, execution_count=3),
+                nbformat.v4.new_code_cell("z = 2", execution_count=2),
+                nbformat.v4.new_code_cell("w = 3")]
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert not su.check_notebook(tmp_path / "a.ipynb")
+    out = capsys.readouterr().out
+    assert "cell 2 still has a `...`" in out and "cell 4 was never run" in out and "out of order" in out
+    assert not su.check_notebook(tmp_path / "missing.ipynb")
+    assert "save the notebook" in capsys.readouterr().out
+    for i, cell in enumerate(nb.cells):
+        cell.source, cell.execution_count = f"v{i} = {i}", i + 1
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert su.check_notebook(tmp_path / "a.ipynb")
+
+
+def test_a_python_without_torch_is_told_what_to_do(tmp_path):
+    """What a student sees when the notebook's kernel is a Python without the course's packages."""
+    import shutil
+    import subprocess
+    import sys
+
+    from grading.assignments import STUDENT_UTILS
+
+    shutil.copytree(STUDENT_UTILS, tmp_path / "student_utils")
+    result = subprocess.run([sys.executable, "-S", "-c", "import sys; sys.path.insert(0, '.'); import student_utils"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "lacks: torch" in result.stderr and "Python (nn-course)" in result.stderr
+    assert "%pip install -r requirements.txt" in result.stderr
+
+
+def test_standardize_is_a_layer_without_parameters():
+    layer = su.Standardize(0.5, 0.25)
+    assert list(layer.parameters()) == []
+    assert torch.equal(layer(torch.tensor([0.5, 1.0, 0.0])), torch.tensor([0.0, 2.0, -2.0]))
+
+
+def test_downloaded_files_are_checked_against_their_hashes(tmp_path, monkeypatch):
+    import gzip as gz
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        (mirror / f"{name}.gz").write_bytes(gz.compress(gz.open(DATA / f"{name}.gz").read()))
+    monkeypatch.setenv(su_data.MIRROR_ENV_VAR, mirror.as_uri())
+    su_data.fetch("test", tmp_path / "ok")
+    assert (tmp_path / "ok" / "t10k-labels-idx1-ubyte.gz").is_file()
+    (mirror / "t10k-labels-idx1-ubyte.gz").write_bytes(gz.compress(b"not the labels"))
+    with pytest.raises(ValueError, match="does not have the expected contents"):
+        su_data.fetch("test", tmp_path / "bad")
+    assert not (tmp_path / "bad" / "t10k-labels-idx1-ubyte.gz").exists()

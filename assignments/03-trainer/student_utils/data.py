@@ -88,9 +88,10 @@ def find_directory(root: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def download(split: str, target: Path = USER_DIR) -> None:
-    """Fetch one split's files from the mirror in ``FASHION_MNIST_MIRROR`` into ``target``, each
-    checked against its SHA-256 before it is kept."""
+def fetch(split: str, target: Path | None = None) -> None:
+    """Fetch one split's files from the mirror in ``FASHION_MNIST_MIRROR`` into ``target`` (default
+    ``~/.cache/fashion-mnist``), each checked against its SHA-256 before it is kept."""
+    target = target if target is not None else USER_DIR
     mirror = os.environ.get(MIRROR_ENV_VAR, DEFAULT_MIRROR).rstrip("/") + "/"
     target.mkdir(parents=True, exist_ok=True)
     for name in _FILES[split]:
@@ -140,7 +141,7 @@ def load_fashion_mnist(
                 f"  - point the {ENV_VAR} environment variable at a folder holding the files\n"
                 f"  - call load_fashion_mnist(..., download=True) to fetch them into {USER_DIR}"
             )
-        download(split)
+        fetch(split)
         images, labels = _find(images_name, USER_DIR), _find(labels_name, USER_DIR)
     X = torch.from_numpy(read_idx(images).copy()).unsqueeze(1).float().div_(255.0)
     y = torch.from_numpy(read_idx(labels).astype(np.int64))
@@ -153,5 +154,5 @@ if __name__ == "__main__":  # python -m student_utils.data DIR: fetch and check 
     import sys
 
     for split in _FILES:
-        download(split, Path(sys.argv[1]))
+        fetch(split, Path(sys.argv[1]))
     print(f"FashionMNIST: 4 files checked into {sys.argv[1]}")

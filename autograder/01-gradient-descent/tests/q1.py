@@ -26,7 +26,7 @@ def test_q1_public(gradient_descent, xs):
 @test_case(points=0.5, hidden=True)
 def test_q1_df(df):
     for x in (-3.0, 0.5, 2.0, 7.25):
-        assert abs(float(df(x)) - 2 * x) < 1e-12, f'df({x}) should be {2 * x}'
+        assert abs(float(df(x)) - 2 * x) < 1e-09, f'df({x}) should be {2 * x}'
 
 @test_case(points=1, hidden=True)
 def test_q1_iterates(gradient_descent, xs):

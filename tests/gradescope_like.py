@@ -1,0 +1,85 @@
+"""Gradescope, imitated: the image its setup builds from a zip, and a run of the zip's own entry
+point with /autograder laid out as Gradescope lays it out. Nothing of this repository or its venv
+is visible to the run, nor the host's data sets."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+import zipfile
+from pathlib import Path
+
+from grading.assignments import ROOT, autograder_zip
+from student_utils.data import find_directory
+
+PREFIX = "/opt/nn-course"  # where setup.sh puts the venv and the data in Gradescope's image
+
+
+def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A mirror of the data set on loopback: the image build's internet, here."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def build(root: Path) -> Path:
+    """Run 05's setup.sh (the one that also fetches data) with the zip's own requirements."""
+    source = root / "source"
+    with zipfile.ZipFile(autograder_zip("05-fashion-mnist")) as zf:
+        zf.extractall(source)
+    server, url = _serve(find_directory())
+    try:
+        registry = {k: v for k, v in os.environ.items() if k.startswith("PIP_")}  # this machine's package sources
+        env = {**registry, "PATH": "/usr/bin:/bin", "HOME": str(root), "AUTOGRADER_SOURCE": str(source),
+               "NN_COURSE_PREFIX": str(root / "image"), "FASHION_MNIST_MIRROR": url,
+               "PIP_RETRIES": "0"}  # no internet here: an unreachable index fails at once
+        done = subprocess.run(["bash", str(source / "setup.sh")], env=env, capture_output=True, text=True, timeout=1800)
+    finally:
+        server.shutdown()
+    if done.returncode:
+        raise RuntimeError(f"setup.sh failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return root / "image"
+
+
+def run(assignment: str, notebook: Path, image: Path, workdir: Path) -> dict:
+    """The zip unpacked to /autograder/source, the notebook in /autograder/submission, the zip's
+    run_autograder run as root in a container of its own (process, IPC and host-name namespaces),
+    without bubblewrap (Gradescope's containers cannot run it) and without CAP_SYS_ADMIN (so no
+    namespaces or cgroups of the grader's own either); returns results.json."""
+    ag = workdir / "autograder"
+    for sub in ("source", "submission", "results"):
+        (ag / sub).mkdir(parents=True)
+    with zipfile.ZipFile(autograder_zip(assignment)) as zf:
+        zf.extractall(ag / "source")
+    for name in ("run_autograder", "setup.sh"):
+        os.chmod(ag / "source" / name, 0o755)
+    shutil.copy(notebook, ag / "submission" / f"{assignment}.ipynb")
+    (ag / "submission_metadata.json").write_text("{}")
+    root = []  # the host's top-level folders, read-only, in bubblewrap's own root (it can hold /autograder)
+    for entry in sorted(os.listdir("/")):
+        path = Path("/") / entry
+        if path.is_symlink():
+            root += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir() and entry not in ("proc", "dev", "tmp", "run", "root", "home", "opt", "autograder"):
+            root += ["--ro-bind", str(path), str(path)]
+    hide = ["--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/root", "--dir", "/opt"]
+    for path in (ROOT, Path("/usr/share/datasets"), Path(__file__).resolve().parents[1]):
+        if path.exists() and not str(path).startswith(("/tmp", "/root", "/home", "/opt")):
+            hide += ["--tmpfs", str(path)]
+    bwrap = shutil.which("bwrap")
+    cmd = ["bwrap", *root, "--dev", "/dev", "--proc", "/proc", *hide,
+           "--bind", str(image), PREFIX, "--bind", str(ag), "/autograder",
+           "--ro-bind", "/dev/null", bwrap, "--cap-drop", "CAP_SYS_ADMIN", "--die-with-parent",
+           "--unshare-pid", "--unshare-ipc", "--unshare-uts",  # a container of its own, as on Gradescope
+           "--", "/autograder/source/run_autograder"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200,
+                          env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root", "LANG": "C.UTF-8"})
+    if done.returncode:
+        raise RuntimeError(f"run_autograder failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return json.loads((ag / "results" / "results.json").read_text())

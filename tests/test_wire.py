@@ -1,0 +1,198 @@
+"""The wire format between the judge and a sandboxed notebook: values survive the trip as plain
+data, objects keep their identity, state comes back merged, and whatever is malformed or hostile
+is refused with a ProtocolError (never executed, never unpickled)."""
+
+from __future__ import annotations
+
+import math
+import socket
+import struct
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+import student_utils as su
+from grading import wire
+
+
+def refuse(obj):
+    raise wire.ProtocolError(f"cannot send {type(obj).__name__}")
+
+
+def trip(value, sent: dict | None = None, on_unknown=refuse):
+    """Encode on one side, decode on the other; returns (decoded, decoder)."""
+    enc = wire.Encoder(prefix="s", on_unknown=on_unknown)
+    header, blob = enc.finish({"value": enc.value(value)})
+    dec = wire.Decoder(header, blob, on_ref=lambda j: ("ref", j["id"]), on_remote_module=lambda r, n: (nn.Identity(), False),
+                       sent=sent)
+    return dec.value(header["value"]), dec
+
+
+def decode(header: dict, blob: bytes = b""):
+    dec = wire.Decoder(header, blob, on_ref=lambda j: j, on_remote_module=lambda r, n: (nn.Identity(), False))
+    return dec.value(header["value"])
+
+
+def test_plain_values_keep_their_types():
+    value = [None, True, 3, 2.5, "text", (1, 2.0), {"k": [1], 2: "two"}, {1, 2}, torch.Size([2, 3]),
+             torch.device("cpu"), torch.float64]
+    back, _ = trip(value)
+    assert back == value and [type(v) for v in back] == [type(v) for v in value]
+    nan, inf = trip([math.nan, -math.inf])[0]
+    assert math.isnan(nan) and inf == -math.inf
+
+
+def test_subclasses_arrive_as_the_plain_value():
+    class Anything(float):
+        def __eq__(self, other):
+            return True
+
+    class Shout(str):
+        pass
+
+    back, _ = trip([Anything(0.5), Shout("hi")])
+    assert type(back[0]) is float and back[0] == 0.5 and back[0] != 0.6
+    assert type(back[1]) is str
+
+
+def test_tensors_arrays_and_numpy_scalars():
+    w = nn.Parameter(torch.randn(3, 2))
+    w.grad = torch.ones(3, 2)
+    values = [w, torch.arange(5), torch.tensor([True, False]), torch.zeros(2, 7, device="meta"),
+              np.arange(6.0).reshape(2, 3), np.float32(1.5), np.int64(7)]
+    back, _ = trip(values)
+    assert isinstance(back[0], nn.Parameter) and torch.equal(back[0], w) and torch.equal(back[0].grad, w.grad)
+    assert back[1].dtype == torch.int64 and back[2].dtype == torch.bool and back[3].device.type == "meta"
+    assert isinstance(back[4], np.ndarray) and back[4].dtype == np.float64 and back[4].shape == (2, 3)
+    assert type(back[5]) is np.float32 and back[5] == 1.5 and type(back[6]) is np.int64
+
+
+def test_a_tensor_subclass_crosses_as_a_plain_tensor():
+    class AlwaysEqual(torch.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return True if getattr(func, "__name__", "") == "equal" else super().__torch_function__(func, types, args, kwargs or {})
+
+    back, _ = trip(torch.zeros(2).as_subclass(AlwaysEqual))
+    assert type(back) is torch.Tensor and not torch.equal(back, torch.ones(2))
+
+
+def test_identity_survives_within_a_message():
+    model = nn.Linear(2, 1)
+    opt = torch.optim.Adam(model.parameters(), lr=0.1)
+    back, _ = trip((model, opt, model.weight))
+    m, o, weight = back
+    assert weight is m.weight and o.param_groups[0]["params"][0] is m.weight
+
+
+def test_allow_listed_layers_are_rebuilt_as_real_modules():
+    model = nn.Sequential(su.Standardize(0.5, 2.0), nn.Flatten(), nn.Linear(4, 3), nn.ReLU(), nn.Dropout(0.3),
+                          nn.BatchNorm1d(3), nn.Linear(3, 1))
+    model.eval()
+    back, _ = trip(model)
+    assert [type(m) for m in back] == [type(m) for m in model] and not back.training
+    x = torch.randn(5, 2, 2)
+    with torch.no_grad():
+        assert torch.allclose(back(x), model(x))
+
+
+def test_other_modules_cross_as_references():
+    class Mine(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(2, 2)
+
+    refs = []
+    back, _ = trip(Mine(), on_unknown=lambda m: refs.append(m) or {"$": "ref", "id": "r1", "kind": "object",
+                                                                   "name": "Mine"})
+    assert len(refs) == 1 and isinstance(back.linear, nn.Linear)  # its parts still arrive as data
+
+
+def test_loader_keeps_batches_shuffle_and_generator():
+    gen = torch.Generator().manual_seed(3)
+    loader = DataLoader(TensorDataset(torch.arange(10.0), torch.arange(10)), batch_size=4, shuffle=True, generator=gen)
+    back, _ = trip(loader)
+    assert back.batch_size == 4 and len(back) == 3
+    assert [b[1].tolist() for b in back] == [b[1].tolist() for b in loader]  # same generator state, same order
+
+
+def test_state_the_other_side_changed_is_merged_into_the_senders_objects():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    model = nn.Linear(2, 1)
+    judge = wire.Encoder(prefix="j", on_unknown=refuse)
+    header, blob = judge.finish({"args": judge.value([w, model])})
+    sent = judge.objects()
+    # the other side: decode, change in place, send the state back
+    inside = wire.Decoder(header, blob, on_ref=lambda j: j, on_remote_module=lambda r, n: (nn.Identity(), False))
+    w2, model2 = inside.value(header["args"])
+    with torch.no_grad():
+        w2 -= 1.0
+        model2.weight.fill_(5.0)
+    model2.bias = nn.Parameter(torch.tensor([9.0]))  # replaced, not changed in place
+    model2.train(False)
+    reply = wire.Encoder(prefix="s", on_unknown=refuse, known={id(o): k for k, o in inside.built.items()})
+    for obj in inside.built.values():
+        reply.value(obj)
+    rh, rb = reply.finish({})
+    wire.Decoder(rh, rb, on_ref=lambda j: j, on_remote_module=lambda r, n: (nn.Identity(), False),
+                 sent=sent).everything_sent()
+    assert w.tolist() == [0.0, 1.0] and w.requires_grad
+    assert model.weight.detach().flatten().tolist() == [5.0, 5.0] and model.bias.item() == 9.0
+    assert not model.training
+
+
+@pytest.mark.parametrize("header, why", [
+    ({"value": {"$": "pickle", "data": "gASV"}}, "unknown tag"),
+    ({"value": {"$": "tensor", "id": "t1"}}, "missing"),
+    ({"value": {"$": "tensor", "id": "t1"}, "objects": {"tensors": {"t1": {"dtype": "object", "shape": [1],
+      "device": "cpu", "requires_grad": False, "param": False, "grad": None}}}}, "unknown dtype"),
+    ({"value": {"$": "tensor", "id": "t1"}, "objects": {"tensors": {"t1": {"dtype": "float32", "shape": [2**31] * 2,
+      "device": "meta", "requires_grad": False, "param": False, "grad": None}}}}, "too large"),
+    ({"value": {"$": "module", "id": "m1"}, "objects": {"modules": {"m1": {"kind": "os.system", "training": True,
+      "params": {}, "buffers": {}, "children": {}}}}}, "not a layer the judge knows"),
+    ({"value": {"$": "device", "value": "cuda:99999999999999999999"}}, "device"),
+    ({"value": {"$": "dict", "items": [[[1], 2]]}}, "unhashable"),
+    ({"value": {"$": "float", "value": "1e400"}}, "bad float"),
+    ({"value": {"$": "ref", "id": "r1", "kind": "module_path", "name": "os.system"}}, "bad reference"),
+])
+def test_malformed_answers_are_refused(header, why):
+    with pytest.raises(wire.ProtocolError, match=why):
+        decode(header)
+
+
+def test_a_layer_with_the_wrong_shapes_is_refused():
+    model = nn.Linear(3, 2)
+    enc = wire.Encoder(prefix="s", on_unknown=refuse)
+    header, blob = enc.finish({"value": enc.value(model)})
+    header["objects"]["modules"]["s1"]["init"]["in_features"] = 30  # claims to be another layer
+    with pytest.raises(wire.ProtocolError, match="needs"):
+        decode(header, blob)
+
+
+def test_data_that_contradicts_its_header_is_refused():
+    enc = wire.Encoder(prefix="s", on_unknown=refuse)
+    header, blob = enc.finish({"value": enc.value(torch.zeros(2, 3))})
+    header["objects"]["tensors"]["s1"]["shape"] = [3, 2]
+    with pytest.raises(wire.ProtocolError, match="does not match"):
+        decode(header, blob)
+    with pytest.raises(wire.ProtocolError, match="safetensors"):
+        decode({"value": None}, b"\x00" * 64)
+
+
+def test_deep_nesting_and_huge_frames_are_refused():
+    deep = None
+    for _ in range(100):
+        deep = [deep]
+    with pytest.raises(wire.ProtocolError, match="nested"):
+        decode({"value": deep})
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(wire.MAGIC + struct.pack("<IQ", 2**31, 0))
+        with pytest.raises(wire.ProtocolError, match="too large"):
+            wire.receive(b)
+        a.sendall(b"JUNK" + bytes(12))
+        with pytest.raises(wire.ProtocolError, match="not a frame"):
+            wire.receive(b)
