@@ -17,10 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import tomllib
 
 from .assignments import EDITS
 

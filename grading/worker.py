@@ -135,6 +135,8 @@ def isolation_notes(isolation: dict, mode: str) -> list[str]:
         weaker.append("no limit on processes")
     if not isolation.get("namespaces"):
         weaker.append("no private /tmp or process view")
+    elif not isolation.get("read_only"):
+        weaker.append("only /tmp made read-only (kernel before 5.12)")
     if not isolation.get("own_uid") and mode != "bwrap":
         weaker.append("runs as the grader's user")
     if weaker:

@@ -3,6 +3,7 @@ behind, and that grading refuses to start without it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -71,6 +72,19 @@ def test_a_job_sees_no_course_file_but_its_own_code(box):
     assert set(seen) <= {"grading", "student_utils", ".venv"}, seen
 
 
+WRITE_OUTSIDE = textwrap.dedent("""
+    import os
+    outside = []
+    for path in ("/tmp/evil", "/var/tmp/evil", "/dev/shm/../evil", os.path.expanduser("~/../../evil"), "/evil",
+                 "/run/evil", "/home/evil", "/root/evil", os.path.join(os.environ["PYTHONPATH"], "evil")):
+        try:
+            open(path, "w").write("x")
+            outside.append(path)
+        except OSError:
+            pass
+    """)
+
+
 def test_what_a_job_writes_is_capped_and_private(box):
     limits = box[2]
     cap = limits.workdir_bytes
@@ -85,14 +99,7 @@ def test_what_a_job_writes_is_capped_and_private(box):
                         written += 2**20
         except OSError:
             pass
-        outside = []
-        for path in ("/tmp/evil", "/var/tmp/evil", "/dev/shm/../evil", os.path.expanduser("~/../../evil"), "/evil"):
-            try:
-                open(path, "w").write("x")
-                outside.append(path)
-            except OSError:
-                pass
-        """)], "written", "outside")
+        """) + WRITE_OUTSIDE], "written", "outside")
     assert written <= cap, f"the job wrote {written >> 20} MiB, over its {cap >> 20} MiB"
     assert written >= cap // 2  # it could write, up to the cap
     assert outside == [], f"the job could write outside its folder: {outside}"
@@ -251,3 +258,29 @@ def test_the_autograder_zip_is_not_in_reach(box):
                              {str(ROOT / 'tests')!r}, {str(ROOT / 'autograder')!r}) if os.path.exists(p)]
         """)], "found")
     assert found == []
+
+
+def test_a_grader_without_privileges_still_isolates_its_jobs(tmp_path):
+    """A TA without root, played by a user namespace that holds no privilege over the host: the job's
+    own nested user namespace stands in for a uid of its own (mounts inherited from bubblewrap are
+    locked there); it still writes nowhere but its capped folder, and says it has no uid of its own."""
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1)")
+    script = textwrap.dedent(f"""
+        import json, sys
+        sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests')!r}]
+        from pathlib import Path
+        import probe
+        from grading.sandbox import Limits
+        with probe.zygote(Path({str(tmp_path)!r}), limits=Limits(timeout_s=60)) as box:
+            session = probe.run(*box, [{WRITE_OUTSIDE!r}])
+            print(json.dumps({{"outside": session.get("outside"), "isolation": session.report.isolation,
+                              "errors": session.report.cell_errors}}))
+            session.close()
+        """)
+    result = subprocess.run(["unshare", "--user", "--map-root-user", sys.executable, "-c", script],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:] + (tmp_path / "zygote.log").read_text()[-3000:]
+    got = json.loads(result.stdout.splitlines()[-1])
+    assert got["errors"] == {} and got["outside"] == []
+    assert got["isolation"]["namespaces"] and got["isolation"]["read_only"] and not got["isolation"]["own_uid"]

@@ -5,9 +5,9 @@ good. Each step is done where the machine allows it, and ``Isolation`` records w
 so the gradebook can say when limits were weaker than the defaults:
 
 - join the job's cgroups (memory, processes, CPU for the job as a whole);
-- new mount, PID and IPC namespaces: a private, size-capped tmpfs holding the working folder, HOME
-  and TMPDIR (the cap on what the job may write in total) while the rest of /tmp turns read-only,
-  its own /dev/shm and /proc, and no view of other jobs' processes;
+- new mount, PID and IPC namespaces: every mount turns read-only but a private, size-capped tmpfs
+  holding the working folder, HOME and TMPDIR (the cap on what the job may write in total) and its
+  own /dev/shm; its own /proc, and no view of other jobs' processes;
 - per-process limits (address space only as a fallback, file size, open files, core dumps);
 - its own unprivileged uid when the zygote is root, and no way back (no_new_privs, no capabilities).
 """
@@ -21,9 +21,12 @@ import resource
 import signal
 import tempfile
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x10000000, 0x20000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+MS_RELATIME = 1 << 21
+SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 1  # the same number on x86-64 and arm64
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
 JOB_DIR = "/tmp/nn-job"  # the job's own size-capped tmpfs: work/ (the cwd), home/ and tmp/
 
@@ -47,6 +50,7 @@ class Isolation:
 
     cgroups: list[str] = field(default_factory=list)  # controllers the job joined
     namespaces: bool = False  # private /tmp (size-capped), /proc and process view
+    read_only: bool = False  # everything else it sees is read-only
     own_uid: bool = False
     address_space_limit: bool = False  # memory held per process by RLIMIT_AS (no memory cgroup)
     process_limit: bool = False
@@ -62,6 +66,22 @@ class JobLimits:
     address_space: bool = False  # RLIMIT_AS: only when no memory cgroup holds the job
 
 
+def _kept_flags(path: str) -> int:
+    """The mount's own flags, which a remount inside a user namespace must keep (they are locked)."""
+    flag = os.statvfs(path).f_flag
+    kept = flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC | 16 | 64 | 1024 | 2048)  # ST_* and MS_* agree on these
+    return kept | (MS_RELATIME if flag & 4096 else 0)  # ST_RELATIME is not MS_RELATIME
+
+
+def _make_all_mounts_read_only() -> bool:
+    """Every mount the job can see turns read-only at once (``mount_setattr``, Linux 5.12), which
+    also covers what a job keeping uid 0 of a user namespace, or its grader's uid, could otherwise
+    write: device nodes such as /dev/null stay writable, as on any read-only file system."""
+    attr = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY, 0, 0, 0)  # struct mount_attr: set, clear, propagation, userns
+    return _libc.syscall(ctypes.c_long(SYS_MOUNT_SETATTR), ctypes.c_int(AT_FDCWD), b"/", ctypes.c_uint(AT_RECURSIVE),
+                         ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr))) == 0
+
+
 def _write_uid_map(uid: int, gid: int) -> None:
     with open("/proc/self/setgroups", "w") as f:
         f.write("deny")
@@ -72,7 +92,8 @@ def _write_uid_map(uid: int, gid: int) -> None:
 
 
 def _drop_capabilities() -> None:
-    """Empty the effective, permitted and inheritable sets (a process in a user namespace)."""
+    """Empty the bounding, effective, permitted and inheritable sets: a job that keeps uid 0 of a
+    user namespace, or runs unsandboxed, gets no capability back, not even by exec."""
     for cap in range(64):
         _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
 
@@ -89,9 +110,10 @@ def _drop_capabilities() -> None:
 def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) -> Isolation:
     """Isolate the calling process (forked from the zygote); returns in the job's own process.
 
-    With namespaces, the caller stays behind as a small parent that waits for the job and exits
-    with its status; killing it kills the whole job (the job is PID 1 of its namespace and dies
-    with its parent).
+    With namespaces, the caller stays behind as a small parent that waits and exits with the job's
+    status; killing it kills the whole job. Below it, PID 1 of the new namespace only reaps: the
+    job itself is PID 2, so its signals to itself (``abort``, a raised SIGSEGV) act as anywhere
+    else, where PID 1 would ignore them.
     """
     done = Isolation()
     for controller, fd in cgroup_fds.items():  # "0" moves the writer itself
@@ -103,29 +125,26 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
         finally:
             os.close(fd)
     real_root = os.geteuid() == 0 and _in_initial_user_namespace()
-    outer_uid, outer_gid = os.geteuid(), os.getegid()
-    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (0 if real_root else CLONE_NEWUSER)
-    try:
-        _call("unshare", flags)
-        done.namespaces = True
-    except OSError:
-        pass
+    done.namespaces = _unshare()
     if done.namespaces:
-        if not real_root:
-            _write_uid_map(outer_uid, outer_gid)
         pid = os.fork()
         if pid:  # the waiting parent
-            _, status = os.waitpid(pid, 0)
-            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+            _exit_with(pid)
         _call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # PID 1 here: its parent is outside
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         os.makedirs(JOB_DIR, exist_ok=True)
-        _mount("/tmp", "/tmp", None, MS_BIND)  # the shared /tmp becomes read-only for this job ...
-        _mount(None, "/tmp", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
-        _mount("tmpfs", JOB_DIR, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.workdir_bytes},mode=0755")  # ... but this
+        done.read_only = _make_all_mounts_read_only()
+        if not done.read_only:  # an old kernel: at least the shared /tmp (recursive bind: the mounts
+            _mount("/tmp", "/tmp", None, MS_BIND | MS_REC)  # below it may be locked by an outer sandbox)
+            _mount(None, "/tmp", None, MS_REMOUNT | MS_BIND | MS_RDONLY | _kept_flags("/tmp"))
+        # the only places it may write: its own folder and /dev/shm, both capped
+        _mount("tmpfs", JOB_DIR, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.workdir_bytes},mode=0755")
         if os.path.isdir("/dev/shm"):
             _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.workdir_bytes},mode=1777")
-        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        pid = os.fork()
+        if pid:  # PID 1: the job's orphans come here
+            _exit_with(pid)
         top = JOB_DIR
     else:
         top = f"{JOB_DIR}-{os.getpid()}"
@@ -144,13 +163,42 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
         os.setresgid(job_uid, job_uid, job_uid)
         os.setresuid(job_uid, job_uid, job_uid)
         done.own_uid = True
-    elif done.namespaces and not real_root:
+    else:
         _drop_capabilities()
     _call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.chdir(f"{top}/work")
     os.environ.update(HOME=f"{top}/home", TMPDIR=f"{top}/tmp")
     tempfile.tempdir = f"{top}/tmp"  # the zygote already asked once: forget its answer
     return done
+
+
+def _unshare() -> bool:
+    """New mount, PID and IPC namespaces; and a user namespace as well only where they need one.
+
+    Root, even root of a user namespace (a rootless container), does without: a nested user
+    namespace would lock the mounts an outer bubblewrap made over /proc and forbid the job's own
+    /proc. An ordinary user needs one, and gets its uid mapped to 1000 there.
+    """
+    try:
+        _call("unshare", CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
+        return True
+    except OSError:
+        pass
+    outer_uid, outer_gid = os.geteuid(), os.getegid()
+    try:
+        _call("unshare", CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUSER)
+    except OSError:
+        return False
+    _write_uid_map(outer_uid, outer_gid)
+    return True
+
+
+def _exit_with(pid: int) -> NoReturn:
+    """Reap every child until ``pid`` ends, then exit with its status."""
+    while True:
+        child, status = os.waitpid(-1, 0)
+        if child == pid:
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
 def _set_limits(limits: JobLimits, address_space: bool, processes: bool) -> None:
