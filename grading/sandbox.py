@@ -2,9 +2,11 @@
 
 Modes, chosen by the TA (``SANDBOX=``) or the Gradescope entry point:
 
-- ``bwrap`` (the default): the zygote runs in bubblewrap with no network, a read-only system, a
-  private /tmp, and the course repo, home folders, /run, the submissions and the gradebooks
-  hidden; only the grader's own code, ``student_utils``, the venv and the data set are visible.
+- ``bwrap`` (the default): the zygote runs in bubblewrap with no network, a private /tmp, and an
+  allow-list of the host, read-only: the system folders (``SYSTEM_DIRS``), the grader's own code,
+  ``student_utils``, the venv, its Python and the data set. The course repo, home folders, /run,
+  /var, the submissions, the gradebooks and any other copy of the course on the machine do not
+  exist inside.
   Without a working bubblewrap, grading stops before it starts (``SandboxUnavailable``).
 - ``off``: no bubblewrap. Unsafe (a notebook can read what the grader's user can read); only when
   a TA asks for it, and every gradebook row says so.
@@ -33,7 +35,7 @@ from .assignments import ROOT
 
 MODES = ("bwrap", "off", "uid")
 FIRST_SANDBOX_UID, SANDBOX_UIDS = 61000, 2000
-HIDDEN_SYSTEM_DIRS = ("/root", "/home", "/run", "/tmp")
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")  # all a job sees of the host
 STARTUP_TIMEOUT_S = 180
 
 
@@ -118,23 +120,33 @@ def _under(path: Path, parent: Path) -> bool:
 
 
 def bwrap_command(inner: list[str], hide: list[Path], show: list[Path]) -> list[str]:
-    """bubblewrap around ``inner``: ``hide`` become empty folders, then ``show`` are bound back read-only."""
-    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    """bubblewrap around ``inner``, seeing an allow-list: the system folders and ``show``, read-only.
+
+    Nothing else of the host exists inside: no home folder, no /tmp, /run, /var, /srv, /opt or
+    /work, so no copy of the course anywhere on the machine. ``hide`` become empty folders where
+    they lie under an allowed folder; ``show`` are bound after, so they appear even there.
+    """
+    cmd = ["bwrap", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    bound: list[Path] = []
+    for name in SYSTEM_DIRS:
+        path = Path(name)
+        if path.is_symlink():
+            cmd += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            cmd += ["--ro-bind", name, name]
+            bound.append(path)
     for node in sorted(Path("/dev").glob("nvidia*")):  # a GPU stays usable
         cmd += ["--dev-bind", str(node), str(node)]
-    hidden: list[Path] = []
-    for path in [*(Path(p) for p in HIDDEN_SYSTEM_DIRS), *hide]:
-        if path.exists() and not any(_under(path, h) for h in hidden):
+    for path in hide:
+        if path.exists() and any(_under(path, b) for b in bound):
             cmd += ["--tmpfs", str(path.resolve())]
-            hidden.append(path)
     made: set[Path] = set()
     for path in show:
         path = path.resolve()
-        parents = [h.resolve() for h in hidden if _under(path, h)]
-        if not path.exists() or not parents:
+        if not path.exists() or any(_under(path, b) for b in bound) and not any(_under(path, h) for h in hide):
             continue
         for folder in reversed(path.parents):  # traversable by the job's uid, whatever the originals' modes
-            if _under(folder, parents[0]) and folder != parents[0].resolve() and folder not in made:
+            if folder != Path("/") and not any(_under(folder, b) for b in bound) and folder not in made:
                 cmd += ["--perms", "0755", "--dir", str(folder)]
                 made.add(folder)
         cmd += ["--ro-bind", str(path), str(path)]

@@ -58,7 +58,8 @@ def test_a_job_cannot_read_what_its_uid_cannot(box, tmp_path):
             """)], "found")
     finally:
         shutil.rmtree(secret_dir)
-    assert result[:4] == ["PermissionError", "PermissionError", "PermissionError", "PermissionError"]
+    assert result[0] in ("PermissionError", "FileNotFoundError") and result[3] == result[0]
+    assert result[1:3] == ["PermissionError", "PermissionError"]
     shown = {p.relative_to("/root").parts[0] for p in map(Path, (sys.prefix, sys.base_prefix)) if p.is_relative_to("/root")}
     assert set(result[4]) <= shown, f"/root shows {result[4]}; only the Python the grader runs should be there"
 
@@ -70,6 +71,23 @@ def test_a_job_sees_no_course_file_but_its_own_code(box):
         seen = sorted(os.listdir(root)) if os.path.isdir(root) else []
         """)], "seen")
     assert set(seen) <= {"grading", "student_utils", ".venv"}, seen
+
+
+def test_no_other_copy_of_the_course_on_the_machine_is_in_sight(box):
+    """Readable by everyone, outside the repo: a TA's second checkout, a backup, last year's course."""
+    copy = Path("/var/tmp") / f"nn-course-copy-{os.getpid()}"
+    (copy / "solutions").mkdir(parents=True, exist_ok=True)
+    (copy / "solutions" / "01.ipynb").write_text("# BEGIN SOLUTION")
+    os.chmod(copy, 0o755)
+    try:
+        (seen,) = values(box, [textwrap.dedent(f"""
+            import os
+            seen = [p for p in ({str(copy / "solutions" / "01.ipynb")!r}, "/var", "/srv", "/opt", "/mnt", "/media")
+                    if os.path.exists(p)]
+            """)], "seen")
+    finally:
+        shutil.rmtree(copy)
+    assert seen == [], f"in sight of a job: {seen}"
 
 
 WRITE_OUTSIDE = textwrap.dedent("""
