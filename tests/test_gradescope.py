@@ -60,6 +60,7 @@ def test_reference_gets_full_marks_through_the_zip(assignment, examples_through_
     results = examples_through_the_zip(assignment)["reference"]
     scores = _scores(results)
     assert scores and all(score == max_score for score, max_score in scores.values()), results["output"]
+    assert "runs as the grader's user" not in results["output"], "the job must get a uid of its own"
 
 
 def test_unanswered_gets_zero_and_hidden_results_stay_hidden(assignment, examples_through_the_zip):
