@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from grading.assignments import ROOT, autograder_zip
+from grading.sandbox import SYSTEM_DIRS
 from student_utils.data import find_directory
 
 PREFIX = "/opt/nn-course"  # where setup.sh puts the venv and the data in Gradescope's image
@@ -61,16 +62,16 @@ def run(assignment: str, notebook: Path, image: Path, workdir: Path) -> dict:
         os.chmod(ag / "source" / name, 0o755)
     shutil.copy(notebook, ag / "submission" / f"{assignment}.ipynb")
     (ag / "submission_metadata.json").write_text("{}")
-    root = []  # the host's top-level folders, read-only, in bubblewrap's own root (it can hold /autograder)
-    for entry in sorted(os.listdir("/")):
-        path = Path("/") / entry
+    root = []  # the base image: the host's system folders only, read-only (no other copy of the course)
+    for name in SYSTEM_DIRS:
+        path = Path(name)
         if path.is_symlink():
-            root += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir() and entry not in ("proc", "dev", "tmp", "run", "root", "home", "opt", "autograder"):
-            root += ["--ro-bind", str(path), str(path)]
+            root += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            root += ["--ro-bind", name, name]
     hide = ["--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/root", "--dir", "/opt"]
     for path in (ROOT, Path("/usr/share/datasets"), Path(__file__).resolve().parents[1]):
-        if path.exists() and not str(path).startswith(("/tmp", "/root", "/home", "/opt")):
+        if path.exists() and any(path.resolve().is_relative_to(d) for d in SYSTEM_DIRS):
             hide += ["--tmpfs", str(path)]
     bwrap = shutil.which("bwrap")
     cmd = ["bwrap", *root, "--dev", "/dev", "--proc", "/proc", *hide,

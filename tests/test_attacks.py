@@ -120,7 +120,7 @@ def test_the_attacks_are_real_against_plain_otter(tmp_path, attack):
     (tmp_path / "out").mkdir()
     # read-only everywhere but its own folders: the attack must not reach the course's files
     subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-                    "--bind", str(tmp_path), str(tmp_path), sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(autograder_zip("01-gradient-descent")),
+                    "--ro-bind", str(ROOT), str(ROOT), "--bind", str(tmp_path), str(tmp_path), sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(autograder_zip("01-gradient-descent")),
                     "-o", str(tmp_path / "out"), str(tmp_path / "a.ipynb")], check=True, capture_output=True,
                    timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "MPLBACKEND": "Agg",
                                     "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")})
