@@ -37,6 +37,9 @@ MAX_DIMS = 8
 DTYPES = {str(d).removeprefix("torch."): d for d in (
     torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int8, torch.int16, torch.int32,
     torch.int64, torch.uint8, torch.bool)}
+SAFETENSORS_DTYPES = {torch.float16: "F16", torch.bfloat16: "BF16", torch.float32: "F32", torch.float64: "F64",
+                      torch.int8: "I8", torch.int16: "I16", torch.int32: "I32", torch.int64: "I64", torch.uint8: "U8",
+                      torch.bool: "BOOL"}
 NP_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
 DEVICE_TYPES = {"cpu", "cuda", "meta", "mps"}
 
@@ -264,7 +267,7 @@ class Encoder:
             entry["numpy"] = numpy_dtype
         self.tables["tensors"][ident] = entry
         if plain.device.type != "meta":
-            self.data[ident] = plain.to("cpu").contiguous().clone()
+            self.data[ident] = plain.to("cpu").contiguous()
         grad = t.grad if t.is_leaf and t.requires_grad else None
         if grad is not None:
             entry["grad"] = self.tensor(grad)
@@ -346,8 +349,24 @@ class Encoder:
 
     def finish(self, header: dict) -> tuple[dict, bytes]:
         header = dict(header, objects={k: v for k, v in self.tables.items() if v})
-        blob = safetensors.torch.save(self.data) if self.data else b""
-        return header, blob
+        return header, _safetensors(self.data) if self.data else b""
+
+
+def _safetensors(data: dict[str, torch.Tensor]) -> bytes:
+    """The safetensors format, which the other side reads with safetensors itself, written here
+    with one copy of the tensors' bytes: ``safetensors.torch.save`` makes two, and forbids tensors
+    that share memory (a slice of a data set beside the data set)."""
+    entries, parts, offset = {}, [], 0
+    for name in sorted(data):
+        t = data[name]
+        raw = t.reshape(-1).view(torch.uint8).numpy() if t.numel() else np.empty(0, np.uint8)
+        entries[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
+                         "data_offsets": [offset, offset + raw.nbytes]}
+        parts.append(raw.data)
+        offset += raw.nbytes
+    head = json.dumps(entries, separators=(",", ":")).encode()
+    head += b" " * (-len(head) % 8)  # the tensors' bytes start aligned
+    return b"".join([struct.pack("<Q", len(head)), head, *parts])
 
 
 # ---------------------------------------------------------------------------------------------

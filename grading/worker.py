@@ -48,6 +48,9 @@ class Worker:
         otter_config, given_source = bundle.config(), bundle.read("given.py").decode()
         self.seed_variable, self.seed = otter_config.get("seed_variable"), otter_config.get("seed")
         self.tests = bundle.tests()
+        from .inside.zygote import warm_up_optimizers
+
+        warm_up_optimizers()  # the tests build optimizers too
         self.given = given.Given(given.build(given_source, self.seed_variable, self.seed))
         self.lease = UidLease()
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-course-worker-"))

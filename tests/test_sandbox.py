@@ -302,3 +302,16 @@ def test_a_grader_without_privileges_still_isolates_its_jobs(tmp_path):
     got = json.loads(result.stdout.splitlines()[-1])
     assert got["errors"] == {} and got["outside"] == []
     assert got["isolation"]["namespaces"] and got["isolation"]["read_only"] and not got["isolation"]["own_uid"]
+
+
+def test_each_test_reads_the_globals_as_the_notebook_left_them(box):
+    """A global that is data is read once and each test gets its own copy: a test's calls into the
+    notebook, or its changes to what it read, do not change what the next test sees."""
+    session = probe.run(*box, ["data = [1, 2]\ndef grow():\n    data.append(3)\n    return len(data)"])
+    try:
+        for _ in range(2):
+            session.get("data").append("changed by a test")
+        assert session.get("grow")() == 3  # the student's own list grew, in the sandbox
+        assert session.get("data") == [1, 2]
+    finally:
+        session.close()

@@ -70,6 +70,18 @@ def test_tensors_arrays_and_numpy_scalars():
     assert type(back[5]) is np.float32 and back[5] == 1.5 and type(back[6]) is np.int64
 
 
+@pytest.mark.parametrize("dtype", list(wire.DTYPES.values()), ids=list(wire.DTYPES))
+def test_every_dtype_survives_and_views_of_one_storage_cross_apart(dtype):
+    """The blob is written by hand (one copy of the bytes); safetensors reads it back on the other side."""
+    data = (torch.arange(24) % 7).to(dtype).reshape(2, 3, 4)
+    values = [data, data[1], data[:, 1:, ::2], data.transpose(0, 2), data.sum().reshape(()).to(dtype), data[:0]]
+    back, _ = trip(values)
+    for got, want in zip(back, values):
+        assert got.dtype == dtype and got.shape == want.shape and torch.equal(got, want)
+    back[1].zero_()
+    assert not torch.equal(back[1], values[1]) and torch.equal(back[0], data), "each tensor arrives as its own copy"
+
+
 def test_a_tensor_subclass_crosses_as_a_plain_tensor():
     class AlwaysEqual(torch.Tensor):
         @classmethod

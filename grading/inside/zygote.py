@@ -38,6 +38,17 @@ def preload() -> None:
     from student_utils.testing import enable_meta_scalars
 
     enable_meta_scalars()  # kept for the zygote's life: judges may run code on the data-less meta device
+    warm_up_optimizers()
+
+
+def warm_up_optimizers() -> None:
+    """A process's first optimizer imports torch._dynamo (about 1 s): pay it once, not per job."""
+    import torch
+
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.Adam([weight])
+    weight.sum().backward()
+    optimizer.step()
 
 
 def _reset_state() -> None:

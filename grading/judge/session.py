@@ -8,6 +8,7 @@ bug costs the points of its own question and not the whole notebook.
 
 from __future__ import annotations
 
+import copy
 import socket
 import time
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class NotebookSession:
         self.cgroup = None
         self.test_budget_end = 0.0
         self.out_of_memory = False
+        self._read: dict[str, object] = {}  # globals already read that are plain data (get)
 
     # -- running the notebook
 
@@ -96,6 +98,7 @@ class NotebookSession:
         """None when the notebook ran to its end; else (cell, why) for the cell that stopped it."""
         self._stop()
         self.report.cell_errors.clear()
+        self._read.clear()
         self.job = self._spawn()
         wire.send(self.job.sock, {"op": "run", "cells": self.cells, "skip": sorted(self.report.skipped),
                                   "seed_variable": self.seed_variable, "seed": self.seed,
@@ -173,18 +176,22 @@ class NotebookSession:
                 else "it sent something that is not valid data"
             raise NotAnswering(f"your notebook's process stopped answering: {why}") from None
 
-    def _decoder(self, header: dict, blob: bytes, sent: dict) -> wire.Decoder:
+    def _decoder(self, header: dict, blob: bytes, sent: dict, stand_ins: list) -> wire.Decoder:
         def on_ref(j):
+            stand_ins.append(j["id"])
             if j["kind"] == "object":
                 return RemoteObject(self, j["id"], j["name"])
             return RemoteFunction(self, j["id"], j["name"], j["kind"])
 
-        return wire.Decoder(header, blob, on_ref=on_ref, sent=sent,
-                            on_remote_module=lambda ref, name: (RemoteModule(self, ref, name), False))
+        def on_remote_module(ref, name):
+            stand_ins.append(ref)
+            return RemoteModule(self, ref, name), False
 
-    def _answer(self, header: dict, blob: bytes, sent: dict):
+        return wire.Decoder(header, blob, on_ref=on_ref, sent=sent, on_remote_module=on_remote_module)
+
+    def _answer(self, header: dict, blob: bytes, sent: dict, stand_ins: list | None = None):
         if header.get("ok") is True:
-            decoder = self._decoder(header, blob, sent)
+            decoder = self._decoder(header, blob, sent, stand_ins if stand_ins is not None else [])
             value = decoder.value(header.get("value"))
             decoder.everything_sent()
             return value
@@ -196,7 +203,13 @@ class NotebookSession:
         raise cls(f"your code raised {kind}: {message}")
 
     def get(self, name: str):
-        """The value of a global of the notebook, as data (or a stand-in); Missing if undefined."""
+        """The value of a global of the notebook, as data (or a stand-in); Missing if undefined.
+
+        A global that is plain data is read once, as the notebook left it, and each test gets its
+        own copy (as with the given data): a test's calls cannot change what the next test reads,
+        and a data set crosses the channel once, not once per test."""
+        if name in self._read:
+            return copy.deepcopy(self._read[name])
         try:
             header, blob = self._request({"op": "get", "name": name}, b"", self.limits.call_timeout_s)
         except NotAnswering as e:
@@ -204,12 +217,17 @@ class NotebookSession:
         if header.get("ok") is not True and isinstance(header.get("error"), dict) \
                 and header["error"].get("type") == "NameError":
             return Missing(name, "run every cell, in order, before you hand in")
+        stand_ins: list = []
         try:
-            return self._answer(header, blob, {})
+            value = self._answer(header, blob, {}, stand_ins)
         except wire.ProtocolError as e:
             return Missing(name, f"the grader could not read it: {e}")
         except Exception as e:  # noqa: BLE001 - the student's object refused to be read
             return Missing(name, f"the grader could not read it: {e}")
+        if stand_ins:  # it lives in the sandbox: read it anew each time
+            return value
+        self._read[name] = value
+        return copy.deepcopy(value)
 
     def call(self, target, args: tuple, kwargs: dict, backward: bool = False):
         """Call a student's function, class or module with the judge's data; returns data.
