@@ -104,6 +104,13 @@ def test_a_browser_renders_it(page, tmp_path):
     if browser is None:
         pytest.skip("no chromium here (apt-get install chromium to look at the page)")
     shot = tmp_path / "report.png"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                    "--window-size=1200,2400", page[0].as_uri()], capture_output=True, timeout=120)
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,2400",
+                    page[0].as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+    from PIL import Image  # matplotlib's own dependency
+
+    with Image.open(shot) as image:
+        colours = image.convert("RGB").resize((60, 120)).getcolors(60 * 120)
+    assert colours is not None and len(colours) > 8, "the page rendered blank: no plots, no text"
