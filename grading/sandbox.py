@@ -119,6 +119,18 @@ def _under(path: Path, parent: Path) -> bool:
         return False
 
 
+def system_binds() -> list[str]:
+    """bubblewrap arguments that show the host's system folders (``SYSTEM_DIRS``), read-only."""
+    args = []
+    for name in SYSTEM_DIRS:
+        path = Path(name)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            args += ["--ro-bind", name, name]
+    return args
+
+
 def bwrap_command(inner: list[str], hide: list[Path], show: list[Path]) -> list[str]:
     """bubblewrap around ``inner``, seeing an allow-list: the system folders and ``show``, read-only.
 
@@ -126,15 +138,8 @@ def bwrap_command(inner: list[str], hide: list[Path], show: list[Path]) -> list[
     /work, so no copy of the course anywhere on the machine. ``hide`` become empty folders where
     they lie under an allowed folder; ``show`` are bound after, so they appear even there.
     """
-    cmd = ["bwrap", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    bound: list[Path] = []
-    for name in SYSTEM_DIRS:
-        path = Path(name)
-        if path.is_symlink():
-            cmd += ["--symlink", os.readlink(path), name]
-        elif path.is_dir():
-            cmd += ["--ro-bind", name, name]
-            bound.append(path)
+    cmd = ["bwrap", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", *system_binds()]
+    bound = [Path(name) for name in SYSTEM_DIRS if Path(name).is_dir() and not Path(name).is_symlink()]
     for node in sorted(Path("/dev").glob("nvidia*")):  # a GPU stays usable
         cmd += ["--dev-bind", str(node), str(node)]
     for path in hide:

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from grading.assignments import ROOT, autograder_zip
-from grading.sandbox import SYSTEM_DIRS
+from grading.sandbox import SYSTEM_DIRS, system_binds
 from student_utils.data import find_directory
 
 PREFIX = "/opt/nn-course"  # where setup.sh puts the venv and the data in Gradescope's image
@@ -62,13 +62,7 @@ def run(assignment: str, notebook: Path, image: Path, workdir: Path) -> dict:
         os.chmod(ag / "source" / name, 0o755)
     shutil.copy(notebook, ag / "submission" / f"{assignment}.ipynb")
     (ag / "submission_metadata.json").write_text("{}")
-    root = []  # the base image: the host's system folders only, read-only (no other copy of the course)
-    for name in SYSTEM_DIRS:
-        path = Path(name)
-        if path.is_symlink():
-            root += ["--symlink", os.readlink(path), name]
-        elif path.is_dir():
-            root += ["--ro-bind", name, name]
+    root = system_binds()  # the base image: the host's system folders only (no other copy of the course)
     hide = ["--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/root", "--dir", "/opt"]
     for path in (ROOT, Path("/usr/share/datasets"), Path(__file__).resolve().parents[1]):
         if path.exists() and any(path.resolve().is_relative_to(d) for d in SYSTEM_DIRS):
