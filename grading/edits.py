@@ -2,8 +2,7 @@
 so they follow the reference when it changes (``tests/students/<id>.toml``).
 
 - a ``mutant`` is a typical mistake: it must lose points on the questions in ``loses`` and keep
-  every other question (but ``cascades``: later cells it makes raise); ``public_message`` is what a
-  public test must tell the student;
+  every other question; ``public_message`` is what a public test must tell the student;
 - a ``variant`` is a correct answer in another style: it must keep full marks.
 
 The test suite grades all of them; ``make student`` puts a few in each demo class.
@@ -30,8 +29,7 @@ class Edit:
     replace: list[str]
     loses: list[str] = field(default_factory=list)
     public_message: str | None = None
-    cascades: list[str] = field(default_factory=list)  # later questions whose cells the mistake makes raise
-    why: str = ""  # why no public test names it, or why it cascades
+    why: str = ""  # why no public test names it
 
     def apply(self, reference: nbformat.NotebookNode) -> nbformat.NotebookNode:
         """The reference with this edit; fails if a ``find`` no longer occurs exactly once."""

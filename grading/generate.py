@@ -6,7 +6,8 @@ runs it in a scratch folder and lays out what the course hands out:
 - ``assignments/<id>/``: the notebook (kernel ``Python (nn-course)``), its public tests, a copy of
   ``student_utils`` and the ``requirements.txt`` a student's environment needs;
 - ``autograder/<id>/``: the reference notebook, every test, ``given.py`` (the cells tagged
-  ``given``: data the judge rebuilds itself) and the zip for ``make grade`` and Gradescope, whose
+  ``given``: data the judge rebuilds itself) and the zip (which also holds the cells tagged
+  ``checkpoint``: results of a question that later questions build on) for ``make grade`` and Gradescope, whose
   entry point runs the same judge as ``make grade``;
 - ``examples/<id>/``: a demo class of submissions (``grading.demo_class``).
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -74,6 +76,20 @@ def given_cells(nb: nbformat.NotebookNode) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code" and "given" in c.metadata.get("tags", [])]
 
 
+def checkpoint_cells(nb: nbformat.NotebookNode) -> list[dict]:
+    """The reference's cells tagged ``checkpoint``, each with the question it answers (the next
+    ``grader.check``), for ``grading.judge.checkpoints``."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "checkpoint" in cell.metadata.get("tags", []):
+            checks = (re.search(r"""grader\.check\(\s*["'](\w+)["']""", c.source) for c in nb.cells[i + 1:])
+            question = next((m.group(1) for m in checks if m), None)
+            if question is None:
+                raise ValueError(f"a checkpoint cell (cell {i + 1}) must come before a question's grader.check")
+            found.append({"after": question, "source": cell.source})
+    return found
+
+
 def flat_requirements(path: Path) -> list[str]:
     """The pins of a requirements file, following ``-r`` includes, without comments."""
     lines = []
@@ -101,9 +117,9 @@ def write_zip(target: Path, entries: dict[str, bytes]) -> None:
             zf.writestr(info, entries[name])
 
 
-def autograder_entries(assignment: str, dist: Path, given: str) -> dict[str, bytes]:
-    """What the zip holds: otter's tests and config, the given cells, the judge and its sandbox
-    (``files/``), and Gradescope's setup and entry point."""
+def autograder_entries(assignment: str, dist: Path, given: str, checkpoints: list[dict]) -> dict[str, bytes]:
+    """What the zip holds: otter's tests and config, the given and checkpoint cells, the judge and
+    its sandbox (``files/``), and Gradescope's setup and entry point."""
     (raw_zip,) = dist.glob("autograder/*-autograder_*.zip")
     with zipfile.ZipFile(raw_zip) as zf:
         entries = {n: zf.read(n) for n in zf.namelist() if n.startswith("tests/") or n == "otter_config.json"}
@@ -113,6 +129,7 @@ def autograder_entries(assignment: str, dist: Path, given: str) -> dict[str, byt
     requirements = [CPU_TORCH_INDEX, *flat_requirements(GRADING_REQUIREMENTS)]
     entries.update({
         "given.py": given.encode(),
+        "checkpoints.json": (json.dumps(checkpoints, indent=2) + "\n").encode(),
         "course.json": (json.dumps(course, indent=2) + "\n").encode(),
         "requirements.txt": ("\n".join(requirements) + "\n").encode(),
         "run_autograder": (GRADESCOPE_FILES / "run_autograder").read_bytes(),
@@ -148,7 +165,8 @@ def generate(assignment: str, root: Path = ROOT) -> None:
         _replace_dir(dist / "autograder", ag_dir,
                      ignore=shutil.ignore_patterns("*.zip", STUDENT_UTILS.name, "__pycache__", "requirements.txt"))
         (ag_dir / "given.py").write_text(given)
-        write_zip(autograder_zip(assignment, root), autograder_entries(assignment, dist, given))
+        write_zip(autograder_zip(assignment, root), autograder_entries(assignment, dist, given,
+                                                                       checkpoint_cells(reference)))
 
         demo_class.write(assignment, reference, nbformat.read(student / f"{assignment}.ipynb", as_version=4), root)
 

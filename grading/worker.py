@@ -7,6 +7,7 @@ bar and writes the gradebook stays light.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -39,7 +40,7 @@ class Config:
 class Worker:
     def __init__(self, config: Config):
         from . import cgroups
-        from .judge import checks, given
+        from .judge import checkpoints, given
         from .sandbox import UidLease, Zygote
 
         self.config = config
@@ -51,7 +52,10 @@ class Worker:
         from .inside.zygote import warm_up_optimizers
 
         warm_up_optimizers()  # the tests build optimizers too
-        self.given = given.Given(given.build(given_source, self.seed_variable, self.seed))
+        given_namespace = given.run(given.cells(given_source), self.seed_variable, self.seed)
+        self.given = given.Given(given.data(given_namespace))
+        self.checkpoints = checkpoints.build(json.loads(bundle.read("checkpoints.json")), given_namespace,
+                                             self.seed_variable, self.seed)
         self.lease = UidLease()
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-course-worker-"))
         Finalize(self, shutil.rmtree, args=(self.scratch, True), exitpriority=10)  # also when the pool ends the process
@@ -80,8 +84,8 @@ class Worker:
         return row
 
     def _grade(self, sub: Submission) -> Row:
-        from .judge import checks
-        from .judge.session import NotebookSession, describe_errors
+        from .judge import checkpoints, checks
+        from .judge.session import describe_errors
 
         try:
             nb = load_notebook(sub.path)
@@ -93,23 +97,24 @@ class Worker:
         code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         cells = ["\n".join("" if OTTER_LINE.match(line) else line for line in c.source.splitlines())
                  for _, c in code_cells]
-        # SANDBOX=off runs jobs as the grader's own user: without bubblewrap nothing makes the
-        # interpreter readable to another uid (it may live in a private home folder).
-        uid = self.lease.uid if self.config.mode != "off" else None
-        session = NotebookSession(self.zygote, cells, self.seed_variable, self.seed, self.config.limits, uid,
-                                  self._cgroup)
+        session = self._session(cells)
         try:
             session.start()
             files = checks.run(self.tests, checks.Namespace(self.given, session))
+            missed = checkpoints.differing(self.checkpoints, session, [c.source for _, c in code_cells])
         finally:
             session.close()
         report = session.report
+        notes = []
+        if missed:
+            files, note = self._grade_later_questions_again(cells, missed, report.skipped, files)
+            notes.append(note)
         scores = {tf.name: max(0.0, min(float(tf.score), self.info.questions.get(tf.name, 0.0))) for tf in files}
         scores = {q: scores.get(q, 0.0) for q in self.info.questions}
         number = {k: i for k, (i, _) in enumerate(code_cells)}  # code cell -> notebook cell index
         report.skipped = {number[k]: why for k, why in report.skipped.items() if k in number}
         report.cell_errors = {number[k]: kind for k, kind in report.cell_errors.items() if k in number}
-        notes = describe_errors(report, session.out_of_memory)
+        notes = describe_errors(report, session.out_of_memory) + notes
         timed_out = any("time" in why for why in report.skipped.values()) or "Stopped" in report.cell_errors.values()
         failed = any("time" not in why for why in report.skipped.values()) or session.out_of_memory or \
             "MemoryError" in report.cell_errors.values()
@@ -120,6 +125,36 @@ class Worker:
             notes.append("REVIEW: " + "; ".join(hints))
         return Row(sub.name, status, sum(scores.values()), self.info.max_score, scores, "; ".join(notes),
                    {tf.name: checks.cases(tf) for tf in files})
+
+    def _session(self, cells: list[str], before: dict[int, dict] | None = None):
+        from .judge.session import NotebookSession
+
+        # SANDBOX=off runs jobs as the grader's own user: without bubblewrap nothing makes the
+        # interpreter readable to another uid (it may live in a private home folder).
+        uid = self.lease.uid if self.config.mode != "off" else None
+        return NotebookSession(self.zygote, cells, self.seed_variable, self.seed, self.config.limits, uid,
+                               self._cgroup, before)
+
+    def _grade_later_questions_again(self, cells: list[str], missed: dict, skipped: dict, files: list):
+        """Run the notebook again with the reference's results of the questions in ``missed``
+        (``grading.judge.checkpoints``); grade the questions after them on it too, and keep each
+        question's better score. Returns the test files and the gradebook's note."""
+        from .judge import checkpoints, checks
+
+        order = list(self.info.questions)
+        later = order[min(order.index(cp.after) for cp in missed.values()) + 1:]
+        again = self._session(cells, before={at: cp.values for at, cp in missed.items()})
+        again.report.skipped = dict(skipped)  # a cell that never ended is not waited for twice
+        try:
+            again.start()
+            files = checkpoints.better(files, checks.run(self.tests, checks.Namespace(self.given, again),
+                                                         only=set(later)))
+        finally:
+            again.close()
+        given_names = ", ".join(f"{cp.after}: {', '.join(cp.values)}" for cp in missed.values())
+        span = later[0] if len(later) == 1 else f"{later[0]}-{later[-1]}"
+        return files, (f"{span} also graded with the reference's results in place of yours ({given_names}); "
+                       "each kept its better score")
 
     def close(self) -> None:
         self.zygote.close()

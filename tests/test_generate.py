@@ -61,17 +61,41 @@ def test_the_zip_carries_the_judge_and_gradescopes_entry_points(assignment):
 
 
 def test_given_cells_are_the_references_and_rebuild_the_data(assignment):
-    from grading.judge.given import build
+    from grading.judge import given
 
     reference = nbformat.read(solution_notebook(assignment), as_version=4)
     tagged = [c.source for c in reference.cells if "given" in c.metadata.get("tags", [])]
     text = (autograder_dir(assignment) / "given.py").read_text()
     assert tagged and all(cell.strip() in text for cell in tagged)
     config = json.loads((autograder_dir(assignment) / "otter_config.json").read_text())
-    names = build(text, config["seed_variable"], config["seed"])
-    assert names[config["seed_variable"]] != config["seed"] or True  # the cells ran
+    names = given.data(given.run(given.cells(text), config["seed_variable"], config["seed"]))
+    assert names[config["seed_variable"]] == config["seed"], "the given cells run with the autograder's seed"
     for name in _test_parameters(assignment):
         assert name in names or not _given_like(name), name
+
+
+def test_checkpoints_are_the_references_cells_and_give_data(assignment):
+    """A cell tagged `checkpoint` holds results later questions build on: the judge rebuilds them
+    (grading/judge/checkpoints.py), so they must be data, named before their question's check."""
+    from grading.judge import checkpoints, given
+
+    reference = nbformat.read(solution_notebook(assignment), as_version=4)
+    tagged = [c.source for c in reference.cells if "checkpoint" in c.metadata.get("tags", [])]
+    with zipfile.ZipFile(autograder_zip(assignment)) as zf:
+        entries = json.loads(zf.read("checkpoints.json"))
+        given_text, config = zf.read("given.py").decode(), json.loads(zf.read("otter_config.json"))
+    assert [e["source"] for e in entries] == tagged
+    namespace = given.run(given.cells(given_text), config["seed_variable"], config["seed"])
+    for cp in checkpoints.build(entries, namespace, config["seed_variable"], config["seed"]):
+        assert cp.values and all(not callable(v) for v in cp.values.values()), cp.values
+        assert cp.after in _question_names(assignment)
+    if assignment == "04-bce-classifier":  # its Question 1 makes the tensors Questions 5 to 7 train on
+        assert [(e["after"], checkpoints.assigned_names(e["source"])) for e in entries] == [
+            ("q1", ["X_blobs", "y_blobs", "X_circles", "y_circles"])]
+
+
+def _question_names(assignment: str) -> set[str]:
+    return {p.stem for p in (autograder_dir(assignment) / "tests").glob("*.py")}
 
 
 def _test_parameters(assignment: str) -> set[str]:

@@ -42,7 +42,7 @@ def test_student_is_graded_as_designed(assignment, edit, graded_students, points
         assert not lost, f"{edit.name} is correct but lost points on {sorted(lost)}: {_failures(row, lost)}"
         return
     assert set(edit.loses) <= lost, f"{edit.name} should lose points on {edit.loses} but lost {sorted(lost)}"
-    extra = lost - set(edit.loses) - set(edit.cascades)
+    extra = lost - set(edit.loses)
     assert not extra, f"{edit.name} also lost points on questions it does not touch: {_failures(row, extra)}"
     if edit.public_message:
         public = " ".join(c["message"] for q in edit.loses for c in row.cases.get(q, []) if not c["hidden"])

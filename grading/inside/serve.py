@@ -67,12 +67,16 @@ class Session:
 
     # -- notebook
 
-    def run_notebook(self, request: dict) -> None:
+    def run_notebook(self, request: dict, blob: bytes) -> None:
+        """Run the cells in order; ``set`` gives values (the reference's results of an earlier
+        question, ``grading.judge.checkpoints``) to put in the namespace before a cell."""
         cells, skip = request["cells"], set(request.get("skip", []))
         seed_line = f"{request['seed_variable']} = {int(request['seed'])}\n" if request.get("seed_variable") else ""
         deadline = time.monotonic() + float(request["timeout"])
+        before = self._decoder(request, blob).value(request["set"]) if request.get("set") else {}
         errors, stopped = [], None
         for index, source in enumerate(cells):
+            self.shell.user_ns.update(before.get(index, {}))
             if index in skip:
                 continue
             wire.send(self.sock, {"event": "cell", "index": index})
@@ -158,7 +162,7 @@ class Session:
             except (EOFError, ConnectionError):
                 return
             if header.get("op") == "run":
-                self.run_notebook(header)
+                self.run_notebook(header, blob)
             elif header.get("op") == "bye":
                 return
             else:

@@ -69,13 +69,15 @@ class JudgedTestFile(ExceptionTestFile):
         return f"Error at line {line} in test {self.name}:\n  {code}\n{type(e).__name__}: {text}"
 
 
-def run(tests: dict[str, str], env: Namespace) -> list[JudgedTestFile]:
-    """Each question's test file (sources by path), run; scores are in ``.score`` and ``.possible``."""
+def run(tests: dict[str, str], env: Namespace, only: set[str] | None = None) -> list[JudgedTestFile]:
+    """Each question's test file (sources by path), run; scores are in ``.score`` and ``.possible``.
+    ``only`` names the questions to run, when not all."""
     files = []
     for path, source in tests.items():
         tf = JudgedTestFile.from_string(source, path=path)
-        tf.run(env)
-        files.append(tf)
+        if only is None or tf.name in only:
+            tf.run(env)
+            files.append(tf)
     return files
 
 

@@ -21,17 +21,28 @@ def join(cells: list[str]) -> str:
     return "".join(f"{CELL_MARK} {i + 1}\n{cell.rstrip()}\n\n" for i, cell in enumerate(cells))
 
 
-def build(source: str, seed_variable: str | None, seed: int | None) -> dict:
-    """Run the given cells as the graded notebook runs them (the seed variable reset before each)."""
-    namespace: dict = {"__name__": "__given__"}
+def run(cells: list[tuple[str, str]], seed_variable: str | None, seed: int | None, namespace: dict | None = None) -> dict:
+    """Run ``(name, source)`` cells as the graded notebook runs them (the seed variable reset before
+    each), in ``namespace`` or a new one; returns the namespace."""
+    namespace = namespace if namespace is not None else {"__name__": "__given__"}
     prefix = f"{seed_variable} = {seed}\n" if seed_variable else ""
     with contextlib.redirect_stdout(io.StringIO()):  # the cells' printouts are for students
-        for i, cell in enumerate(source.split(f"{CELL_MARK} ")[1:], start=1):
-            body = cell.split("\n", 1)[1]
-            exec(compile(prefix + body, f"given.py (cell {i})", "exec"), namespace)
+        for name, body in cells:
+            exec(compile(prefix + body, name, "exec"), namespace)
     import matplotlib.pyplot as plt
 
     plt.close("all")
+    return namespace
+
+
+def cells(source: str) -> list[tuple[str, str]]:
+    """The cells of ``given.py``, named for tracebacks."""
+    return [(f"given.py (cell {i})", cell.split("\n", 1)[1])
+            for i, cell in enumerate(source.split(f"{CELL_MARK} ")[1:], start=1)]
+
+
+def data(namespace: dict) -> dict:
+    """The names a test may take from the given cells: their data, not the modules they imported."""
     return {k: v for k, v in namespace.items() if not k.startswith("_") and not isinstance(v, types.ModuleType)}
 
 

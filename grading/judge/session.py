@@ -56,8 +56,9 @@ class RunReport:
 
 class NotebookSession:
     def __init__(self, zygote: Zygote, cells: list[str], seed_variable: str | None, seed: int | None,
-                 limits: Limits, uid: int | None, cgroup_factory):
+                 limits: Limits, uid: int | None, cgroup_factory, before: dict[int, dict] | None = None):
         self.zygote, self.cells, self.limits, self.uid = zygote, cells, limits, uid
+        self.before = before or {}  # cell index -> names and values to set before that cell runs
         self.seed_variable, self.seed = seed_variable, seed
         self.cgroup_factory = cgroup_factory  # () -> JobCgroup | None, a fresh one per job
         self.report = RunReport()
@@ -100,9 +101,12 @@ class NotebookSession:
         self.report.cell_errors.clear()
         self._read.clear()
         self.job = self._spawn()
-        wire.send(self.job.sock, {"op": "run", "cells": self.cells, "skip": sorted(self.report.skipped),
-                                  "seed_variable": self.seed_variable, "seed": self.seed,
-                                  "timeout": self.limits.timeout_s})
+        encoder = wire.Encoder(prefix="j", on_unknown=_refuse)
+        request = {"op": "run", "cells": self.cells, "skip": sorted(self.report.skipped),
+                   "seed_variable": self.seed_variable, "seed": self.seed, "timeout": self.limits.timeout_s}
+        if self.before:
+            request["set"] = encoder.value(self.before)
+        wire.send(self.job.sock, *encoder.finish(request))
         deadline = time.monotonic() + self.limits.timeout_s + GRACE_S
         current = -1
         while True:

@@ -1,0 +1,33 @@
+"""Checkpoints (grading/judge/checkpoints.py): when a submission's results of an earlier question
+differ from the reference's, later questions are graded again with the reference's. The graded
+mutants in tests/students/04-bce-classifier.toml show it end to end; these check its parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from grading.judge import checkpoints
+from grading.judge.remote import Missing
+
+
+def test_only_exactly_the_references_values_count_as_the_same():
+    want = torch.zeros(3, 1)
+    assert checkpoints.same(torch.zeros(3, 1), want)
+    for got in (torch.zeros(3), torch.zeros(3, 1, dtype=torch.float64), torch.ones(3, 1), torch.zeros(3, 1, device="meta"),
+                want.numpy(), [0.0, 0.0, 0.0], Missing("X", "not run")):
+        assert not checkpoints.same(got, want), got
+    assert checkpoints.same(np.arange(3), np.arange(3)) and not checkpoints.same(np.arange(3.0), np.arange(3))
+    assert checkpoints.same(0.5, 0.5) and not checkpoints.same(np.float64(0.5), 0.5)
+
+
+def test_the_names_a_checkpoint_cell_assigns():
+    source = "def to_tensors(X, y):\n    return X, y\n\nX_a, y_a = to_tensors(1, 2)\n(X_b, y_b) = 3, 4\nn: int = 5\nX_a.shape"
+    assert checkpoints.assigned_names(source) == ["X_a", "y_a", "X_b", "y_b", "n"]
+
+
+def test_the_values_are_set_after_the_questions_check_cell():
+    cells = ["import torch", "def f(): ...", "", "x = f()", "grader.check('q2')"]
+    cells[2] = 'grader.check("q1")'
+    assert checkpoints.check_cell(cells, "q1") == 2 and checkpoints.check_cell(cells, "q2") == 4
+    assert checkpoints.check_cell(cells, "q3") is None
