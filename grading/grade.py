@@ -63,10 +63,16 @@ def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s:
             with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
                                      mp_context=multiprocessing.get_context("spawn"),
                                      initializer=worker.init, initargs=(config,)) as pool:
-                futures = {pool.submit(worker.grade, sub): k for sub, k in todo}
+                futures = {pool.submit(worker.grade, sub): (sub, k) for sub, k in todo}
                 for future in as_completed(futures):
-                    row = future.result()
-                    cache.put(futures[future], row)
+                    sub, k = futures[future]
+                    try:
+                        row = future.result()
+                    except Exception as e:  # noqa: BLE001 - a worker process died (killed by the host?)
+                        row = worker.failed_row(sub, ag, "error", f"the grading worker stopped ({type(e).__name__}); "
+                                                                  "regrade, and report this if it persists")
+                        row.cacheable = False
+                    cache.put(k, row)
                     add(row)
                     gradebook.write_csv(out, rows, questions)
                     bar.set_postfix_str(f"{row.submission}: {row.status} {row.score:g}/{row.max_score:g}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from torch.utils.data import DataLoader, TensorDataset
 
 from grading.judge import checkpoints
 from grading.judge.remote import Missing
@@ -19,6 +20,18 @@ def test_only_exactly_the_references_values_count_as_the_same():
         assert not checkpoints.same(got, want), got
     assert checkpoints.same(np.arange(3), np.arange(3)) and not checkpoints.same(np.arange(3.0), np.arange(3))
     assert checkpoints.same(0.5, 0.5) and not checkpoints.same(np.float64(0.5), 0.5)
+
+
+def test_loaders_are_the_same_when_their_data_batches_and_shuffling_are():
+    data = TensorDataset(torch.arange(10.0), torch.arange(10))
+    want = DataLoader(data, batch_size=4, shuffle=True)
+    assert checkpoints.same(DataLoader(TensorDataset(torch.arange(10.0), torch.arange(10)), batch_size=4, shuffle=True),
+                            want)
+    for got in (DataLoader(data, batch_size=5, shuffle=True), DataLoader(data, batch_size=4),
+                DataLoader(data, batch_size=4, shuffle=True, drop_last=True),
+                DataLoader(TensorDataset(torch.arange(10.0), torch.zeros(10, dtype=torch.int64)), batch_size=4,
+                           shuffle=True)):
+        assert not checkpoints.same(got, want)
 
 
 def test_the_names_a_checkpoint_cell_assigns():

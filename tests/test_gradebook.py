@@ -96,3 +96,38 @@ def test_feedback_shows_hidden_details_only_when_asked(graded_examples, show_hid
     assert ("abs(float(df(x)) - 2 * x)" in text) == show_hidden
     assert ("hidden tests: 0 of 2 passed" in text) != show_hidden
     assert hidden_detail not in text or show_hidden
+
+
+def test_a_worker_killed_by_the_host_costs_a_regrade_not_the_run(tmp_path):
+    """The host's OOM killer (here: a test) ends a grading worker: every submission still gets a row,
+    the run finishes, and nothing of it is cached, so the next run grades them again."""
+    import signal
+    import threading
+    import time
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("alice", "bob"):
+        (subs / f"{name}.ipynb").write_bytes((examples_dir("01-gradient-descent") / "reference.ipynb").read_bytes())
+
+    def kill_workers():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            for pid in os.listdir("/proc"):
+                try:
+                    status = open(f"/proc/{pid}/status").read()
+                    cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
+                except OSError:
+                    continue
+                if f"\nPPid:\t{os.getpid()}\n" in status and b"spawn_main" in cmdline:  # a pool worker
+                    os.kill(int(pid), signal.SIGKILL)
+                    return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_workers)
+    killer.start()
+    rows = grade_folder("01-gradient-descent", subs, tmp_path / "grades" / "g.csv", jobs=1, timeout_s=None, quiet=True)
+    killer.join()
+    assert sorted(r.submission for r in rows) == ["alice.ipynb", "bob.ipynb"]
+    assert all(r.status == "error" and "the grading worker stopped" in r.note for r in rows)
+    assert not list((tmp_path / "grades" / ".cache").rglob("*.json"))

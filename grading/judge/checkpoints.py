@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch.utils.data import DataLoader
 
 from . import given
 from .remote import Missing
@@ -63,6 +64,11 @@ def same(got, want) -> bool:
                 and got.device == want.device and torch.equal(got, want))
     if isinstance(want, np.ndarray):
         return isinstance(got, np.ndarray) and got.dtype == want.dtype and np.array_equal(got, want)
+    if isinstance(want, DataLoader):  # what the wire carries of one: data, batches, shuffling
+        return (type(got) is DataLoader and (got.batch_size, got.drop_last) == (want.batch_size, want.drop_last)
+                and type(got.sampler) is type(want.sampler)
+                and len(got.dataset.tensors) == len(want.dataset.tensors)
+                and all(same(a, b) for a, b in zip(got.dataset.tensors, want.dataset.tensors)))
     try:
         return type(got) is type(want) and bool(got == want)
     except Exception:  # noqa: BLE001 - values that cannot be compared are not the same
