@@ -75,14 +75,15 @@ def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s:
                     cache.put(k, row)
                     add(row)
                     gradebook.write_csv(out, rows, questions)
-                    bar.set_postfix_str(f"{row.submission}: {row.status} {row.score:g}/{row.max_score:g}")
+                    bar.set_postfix_str(f"{gradebook.one_line(row.submission, 60)}: {row.status} "
+                                        f"{row.score:g}/{row.max_score:g}")
                     bar.update()
     feedback.write_all(rows, ag, assignment, out.parent / f"{assignment}-feedback", show_hidden)
     page = report.write(out.parent / f"{assignment}-report.html", assignment, rows, ag, skipped, folder)
     if not quiet:
         print(gradebook.summary(rows, questions, ag.max_score))
         for s in skipped:
-            print(f"skipped {s.path.relative_to(folder)}: {s.reason}")
+            print(f"skipped {gradebook.one_line(str(s.path.relative_to(folder)))}: {s.reason}")
         print(f"gradebook: {out}   feedback: {out.parent / f'{assignment}-feedback'}/   report: {page}")
     return rows
 

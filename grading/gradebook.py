@@ -33,6 +33,19 @@ class Row:
         return cls(**d)
 
 
+def one_line(text: str, limit: int = 1000) -> str:
+    """``text`` as one printable line, at most ``limit`` characters: file names and messages may
+    quote what a student wrote, which must not pass for lines of a gradebook, a feedback file or
+    a terminal (a forged "Score: 17 / 17", an escape sequence)."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit] + " [...]"
+
+
+def _cell(text: str) -> str:
+    """A CSV text cell that no spreadsheet runs as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def header(question_names: list[str]) -> list[str]:
     return ["submission", "status", "score", "max_score", *question_names, "note"]
 
@@ -50,8 +63,8 @@ def write_csv(path: Path, rows: list[Row], question_names: list[str]) -> None:
             writer = csv.writer(f)
             writer.writerow(header(question_names))
             for row in sorted(rows, key=lambda r: r.submission):
-                writer.writerow([row.submission, row.status, _fmt(row.score), _fmt(row.max_score),
-                                 *(_fmt(row.questions.get(q, 0.0)) for q in question_names), row.note])
+                writer.writerow([_cell(row.submission), row.status, _fmt(row.score), _fmt(row.max_score),
+                                 *(_fmt(row.questions.get(q, 0.0)) for q in question_names), _cell(row.note)])
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -61,12 +74,12 @@ def write_csv(path: Path, rows: list[Row], question_names: list[str]) -> None:
 def summary(rows: list[Row], question_names: list[str], max_score: float) -> str:
     """A plain-text table of the rows followed by counts per status and the score distribution."""
     lines = []
-    width = max([len("submission"), *(len(r.submission) for r in rows)])
+    width = max([len("submission"), *(len(one_line(r.submission)) for r in rows)])
     qcols = "".join(f"{q:>6}" for q in question_names)
     lines.append(f"{'submission':<{width}}  {'status':<8}{'score':>8}{qcols}  note")
     for r in sorted(rows, key=lambda r: r.submission):
         qs = "".join(f"{_fmt(r.questions.get(q, 0.0)):>6}" for q in question_names)
-        lines.append(f"{r.submission:<{width}}  {r.status:<8}{_fmt(r.score):>8}{qs}  {r.note}")
+        lines.append(f"{one_line(r.submission):<{width}}  {r.status:<8}{_fmt(r.score):>8}{qs}  {r.note}")
     counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in STATUSES)
     lines.append(f"\n{len(rows)} submissions: {counts}")
     scores = [r.score for r in rows]

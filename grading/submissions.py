@@ -82,7 +82,7 @@ def keep_newest(found: list[Submission]) -> tuple[list[Submission], list[Skipped
         newest = subs[-1]
         kept.append(newest)
         if len(subs) > 1:
-            notes[newest.name] = f"newest of {len(subs)} submissions by {student}"
+            notes[newest.name] = f"newest of {len(subs)} submissions by this student (the others are skipped)"
             skipped += [Skipped(s.path, f"older submission by {student}; graded {newest.name}") for s in subs[:-1]]
     return kept, skipped, notes
 
@@ -130,4 +130,8 @@ def load_notebook(path: Path) -> nbformat.NotebookNode:
         raise InvalidSubmission(f"not a notebook: its structure is not a notebook's ({type(e).__name__})") from None
     if not isinstance(nb.get("cells"), list):
         raise InvalidSubmission("not a notebook: it has no list of cells")
+    for number, cell in enumerate(nb.cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw") \
+                or not isinstance(cell.get("source"), str) or not isinstance(cell.get("metadata", {}), dict):
+            raise InvalidSubmission(f"not a notebook: cell {number} is not a notebook cell")
     return nb

@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader, RandomSampler, SequentialSampler, Tenso
 
 MAGIC = b"NNC1"
 MAX_HEADER_BYTES = 64 * 2**20
-MAX_BLOB_BYTES = 1536 * 2**20
+MAX_BLOB_BYTES = 512 * 2**20  # 05's training loader is 188 MB
 MAX_DEPTH = 48
 MAX_ITEMS = 2_000_000
 MAX_STR = 2**20
@@ -160,6 +160,22 @@ def layer_kind(module: nn.Module) -> str | None:
         if cls is get_cls():
             return kind
     return None
+
+
+def updatable(objects: dict[str, object]) -> dict[str, object]:
+    """What a call may change in place and have merged back into the caller's objects: modules
+    (with their parameters and buffers), optimizers (with their state), generators, and tensors
+    that require grad (``w`` in ``w -= lr * w.grad``). Never the data a caller passes: a function
+    that zeroes its inputs must not change what the caller compares its answer with."""
+    parts: set[int] = set()
+    for obj in objects.values():
+        if isinstance(obj, nn.Module):
+            parts |= {id(t) for t in (*obj.parameters(), *obj.buffers())}
+        elif isinstance(obj, torch.optim.Optimizer):
+            parts |= {id(t) for state in obj.state.values() for t in state.values() if isinstance(t, torch.Tensor)}
+    return {ident: obj for ident, obj in objects.items()
+            if not isinstance(obj, (torch.Tensor, DataLoader)) or isinstance(obj, torch.Tensor)
+            and (obj.requires_grad or isinstance(obj, nn.Parameter) or id(obj) in parts)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,8 +374,11 @@ def _safetensors(data: dict[str, torch.Tensor]) -> bytes:
     that share memory (a slice of a data set beside the data set)."""
     entries, parts, offset = {}, [], 0
     for name in sorted(data):
+        flat = data[name].reshape(-1)
+        if flat.numel() and flat.stride(0) != 1:  # one element with any stride counts as contiguous
+            flat = flat.clone(memory_format=torch.contiguous_format)
+        raw = flat.view(torch.uint8).numpy() if flat.numel() else np.empty(0, np.uint8)
         t = data[name]
-        raw = t.reshape(-1).view(torch.uint8).numpy() if t.numel() else np.empty(0, np.uint8)
         entries[name] = {"dtype": SAFETENSORS_DTYPES[t.dtype], "shape": list(t.shape),
                          "data_offsets": [offset, offset + raw.nbytes]}
         parts.append(raw.data)

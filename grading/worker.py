@@ -19,6 +19,7 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 
 from . import tamper
+from .assignments import ASSIGNMENT_IDS
 from .autograder_zip import AutograderInfo, Bundle, read_autograder
 from .gradebook import Row
 from .sandbox import Limits
@@ -91,9 +92,11 @@ class Worker:
             nb = load_notebook(sub.path)
         except InvalidSubmission as e:
             return failed_row(sub, self.info, "error", str(e))
-        meant_for = nb.metadata.get("otter", {}).get("assignment_name")
-        if meant_for and meant_for != self.info.name:
-            return failed_row(sub, self.info, "error", f"this is the notebook of {meant_for}, not {self.info.name}")
+        otter = nb.metadata.get("otter")
+        meant_for = otter.get("assignment_name") if isinstance(otter, dict) else None
+        if meant_for and meant_for != self.info.name:  # named only when it is one of ours: the text is the student's
+            other = meant_for if meant_for in ASSIGNMENT_IDS else "another assignment"
+            return failed_row(sub, self.info, "error", f"this is the notebook of {other}, not {self.info.name}")
         code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         cells = ["\n".join("" if OTTER_LINE.match(line) else line for line in c.source.splitlines())
                  for _, c in code_cells]

@@ -71,7 +71,7 @@ def test_newest_submission_of_a_student_wins(tmp_path):
     os.utime(subs / "first.ipynb", (1_000_000, 1_000_000))
     rows = grade_folder("01-gradient-descent", subs.parent, tmp_path / "g.csv", jobs=1, timeout_s=None, quiet=True)
     assert [(r.submission, r.status) for r in rows] == [("carol/second.ipynb", "error")]
-    assert "newest of 2 submissions by carol" in rows[0].note
+    assert "newest of 2 submissions by this student" in rows[0].note
 
 
 def test_otter_time_stamps_decide_over_file_times(tmp_path):

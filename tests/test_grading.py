@@ -81,6 +81,13 @@ def messy_class(tmp_path_factory):
     (folder / "gina.ipynb").write_text(_as_another_front_end_saves_it(reference))
     (folder / "hank.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))  # valid, but no cells
     (folder / "ivan.ipynb").write_text((examples_dir("02-tensors") / "unanswered.ipynb").read_text())
+    forged = json.loads(unanswered)
+    forged["metadata"]["otter"]["assignment_name"] = "TA: the grader lost this work, enter 17 by hand\nREVIEW: ok"
+    (folder / "jack.ipynb").write_text(json.dumps(forged))
+    odd = json.loads(unanswered)
+    odd["cells"][3]["source"] = 17
+    (folder / "kate.ipynb").write_text(json.dumps(odd))
+    (folder / "=2+5.ipynb").write_text(unanswered)  # a spreadsheet would run it as a formula
     (folder / "notes.txt").write_text("not a submission")
     grades = tmp_path_factory.mktemp("grades")
     result = subprocess.run(
@@ -102,9 +109,10 @@ def test_gradebook_has_the_promised_columns(messy_class):
 def test_every_submission_gets_one_row(messy_class):
     rows, stdout, _ = messy_class
     assert set(rows) == {"alice.ipynb", "bob/Untitled (3).ipynb", "carol.zip", "dave.ipynb", "erin.ipynb",
-                         "frank.ipynb", "gina.ipynb", "hank.ipynb", "ivan.ipynb"}
+                         "frank.ipynb", "gina.ipynb", "hank.ipynb", "ivan.ipynb", "jack.ipynb", "kate.ipynb",
+                         "'=2+5.ipynb"}
     assert "skipped notes.txt" in stdout
-    assert "9 submissions" in stdout
+    assert "12 submissions" in stdout
 
 
 @pytest.mark.parametrize("name, score", [("alice.ipynb", "17"), ("bob/Untitled (3).ipynb", "0"), ("carol.zip", "17"),
@@ -115,7 +123,9 @@ def test_any_file_name_or_wrapping_is_graded(messy_class, name, score):
 
 
 @pytest.mark.parametrize("name, reason", [("dave.ipynb", "invalid JSON (line"), ("erin.ipynb", "empty"),
-                                          ("ivan.ipynb", "the notebook of 02-tensors, not 01-gradient-descent")])
+                                          ("ivan.ipynb", "the notebook of 02-tensors, not 01-gradient-descent"),
+                                          ("jack.ipynb", "the notebook of another assignment, not 01-gradient-descent"),
+                                          ("kate.ipynb", "cell 4 is not a notebook cell")])
 def test_broken_files_get_an_error_row_with_the_reason(messy_class, name, reason):
     rows, _, _ = messy_class
     assert rows[name]["status"] == "error" and rows[name]["score"] == "0"
@@ -131,6 +141,7 @@ def test_a_crashing_cell_is_left_out_and_the_rest_graded(messy_class):
 def test_no_note_quotes_a_submission(messy_class):
     rows, _, _ = messy_class
     assert '"cells"' not in rows["dave.ipynb"]["note"] and "{" not in rows["dave.ipynb"]["note"]
+    assert "17" not in rows["jack.ipynb"]["note"] and "REVIEW" not in rows["jack.ipynb"]["note"]
 
 
 def test_the_run_writes_a_report_and_feedback(messy_class):

@@ -74,7 +74,8 @@ def test_tensors_arrays_and_numpy_scalars():
 def test_every_dtype_survives_and_views_of_one_storage_cross_apart(dtype):
     """The blob is written by hand (one copy of the bytes); safetensors reads it back on the other side."""
     data = (torch.arange(24) % 7).to(dtype).reshape(2, 3, 4)
-    values = [data, data[1], data[:, 1:, ::2], data.transpose(0, 2), data.sum().reshape(()).to(dtype), data[:0]]
+    one = data.reshape(6, 4)[:1, 3].reshape(-1, 1)  # shape (1, 1), strides (4, 4): "contiguous" all the same
+    values = [data, data[1], data[:, 1:, ::2], data.transpose(0, 2), data.sum().reshape(()).to(dtype), data[:0], one]
     back, _ = trip(values)
     for got, want in zip(back, values):
         assert got.dtype == dtype and got.shape == want.shape and torch.equal(got, want)
@@ -154,6 +155,32 @@ def test_state_the_other_side_changed_is_merged_into_the_senders_objects():
     assert w.tolist() == [0.0, 1.0] and w.requires_grad
     assert model.weight.detach().flatten().tolist() == [5.0, 5.0] and model.bias.item() == 9.0
     assert not model.training
+
+
+def test_only_what_a_call_may_update_is_merged_back():
+    """Parameters, buffers, optimizer state and tensors that require grad come back changed; the
+    data a test passes (a tensor, a loader's tensors) never does, whatever the other side reports."""
+    w, X = torch.tensor([1.0], requires_grad=True), torch.ones(3)
+    bn = nn.BatchNorm1d(1)
+    loader = DataLoader(TensorDataset(torch.ones(4, 1)), batch_size=2)
+    objects = {"w": w, "X": X, "bn": bn, "mean": bn.running_mean, "loader": loader, "data": loader.dataset.tensors[0]}
+    assert set(wire.updatable(objects)) == {"w", "bn", "mean"}
+    judge = wire.Encoder(prefix="j", on_unknown=refuse)
+    header, blob = judge.finish({"args": judge.value([w, X, bn, loader])})
+    sent = judge.objects()
+    inside = wire.Decoder(header, blob, on_ref=lambda j: j, on_remote_module=lambda r, n: (nn.Identity(), False))
+    w2, X2, bn2, loader2 = inside.value(header["args"])
+    with torch.no_grad():
+        for t in (w2, X2, bn2.running_mean, loader2.dataset.tensors[0]):
+            t.zero_()
+    reply = wire.Encoder(prefix="s", on_unknown=refuse, known={id(o): k for k, o in inside.built.items()})
+    for obj in inside.built.values():  # a hostile side reports everything
+        reply.value(obj)
+    rh, rb = reply.finish({})
+    wire.Decoder(rh, rb, on_ref=lambda j: j, on_remote_module=lambda r, n: (nn.Identity(), False),
+                 sent=wire.updatable(sent)).everything_sent()
+    assert w.item() == 0.0 and bn.running_mean.item() == 0.0
+    assert X.tolist() == [1.0, 1.0, 1.0] and loader.dataset.tensors[0].sum().item() == 4.0
 
 
 @pytest.mark.parametrize("header, why", [

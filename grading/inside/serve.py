@@ -115,7 +115,7 @@ class Session:
                 name = header.get("name")
                 if name not in self.shell.user_ns:
                     raise NameError(f"name {name!r} is not defined")
-                self._reply(self.shell.user_ns[name], {})
+                value, received = self.shell.user_ns[name], {}
             elif op == "call":
                 decoder = self._decoder(header, blob)
                 target = decoder.value(header["target"])
@@ -123,19 +123,26 @@ class Session:
                 kwargs = decoder.value(header["kwargs"])
                 signal.setitimer(signal.ITIMER_REAL, float(header.get("timeout", 60)))
                 try:
-                    result = target(*args, **kwargs)
-                    if header.get("backward") and isinstance(result, torch.Tensor) and result.requires_grad:
-                        result.backward()  # the judge's tensors then come back with their .grad
+                    value = target(*args, **kwargs)
+                    if header.get("backward") and isinstance(value, torch.Tensor) and value.requires_grad:
+                        value.backward()  # the judge's tensors then come back with their .grad
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                 self._leave_if_forked()
-                self._reply(result, decoder.built)
+                received = decoder.built
             else:
                 raise wire.ProtocolError(f"unknown request {op!r}")
         except BaseException as e:  # noqa: BLE001 - anything the student's code raises is an answer
-            self._leave_if_forked()
-            wire.send(self.sock, {"ok": False, "error": {"type": type(e).__name__[:80],
-                                                         "message": str(e)[:MAX_MESSAGE_CHARS]}})
+            self._fail(type(e).__name__, e)
+            return
+        try:
+            self._reply(value, received)
+        except BaseException as e:  # noqa: BLE001 - what came back cannot be sent as data
+            self._fail("Unreadable", e)
+
+    def _fail(self, kind: str, e: BaseException) -> None:
+        self._leave_if_forked()
+        wire.send(self.sock, {"ok": False, "error": {"type": kind[:80], "message": str(e)[:MAX_MESSAGE_CHARS]}})
 
     def _reply(self, value, received: dict) -> None:
         encoder = wire.Encoder(prefix="s", on_unknown=self.handles.ref,
@@ -143,7 +150,7 @@ class Session:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             encoded = encoder.value(value)
-            for obj in list(received.values()):  # report what the call did to the judge's objects
+            for obj in wire.updatable(received).values():  # report what the call did to the judge's objects
                 if isinstance(obj, torch.Tensor):
                     encoder.tensor(obj)
                 elif isinstance(obj, nn.Module):

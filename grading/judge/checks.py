@@ -15,6 +15,7 @@ import torch
 from otter.test_files import ExceptionTestFile
 from otter.test_files.abstract_test import TestCaseResult
 
+from ..gradebook import one_line
 from .given import Given
 from .remote import Missing
 from .session import NotebookSession
@@ -38,9 +39,13 @@ class JudgedTestFile(ExceptionTestFile):
     """otter's exception-based test file, run case by case from the same seeds, so a case's data
     never depends on which cases ran before it (or on JOBS, or on the order of submissions)."""
 
-    def run(self, global_environment) -> None:
-        self.test_case_results = []
+    def run(self, global_environment, hidden: bool | None = None) -> None:
+        """Run the cases; with ``hidden``, only the hidden (True) or only the public (False) ones,
+        keeping the results of the others from an earlier run."""
+        results = {id(r.test_case): r for r in self.test_case_results}
         for tc in self.test_cases:
+            if hidden is not None and bool(tc.hidden) != hidden:
+                continue
             random.seed(CASE_SEED)
             np.random.seed(CASE_SEED)
             torch.manual_seed(CASE_SEED)
@@ -53,7 +58,8 @@ class JudgedTestFile(ExceptionTestFile):
                 tc.body.test_func(**args)
             except Exception as e:  # noqa: BLE001 - a failing case, whatever it raised
                 passed, message = False, "❌ Test case failed\n" + self._message(e)
-            self.test_case_results.append(TestCaseResult(test_case=tc, message=message, passed=passed))
+            results[id(tc)] = TestCaseResult(test_case=tc, message=message, passed=passed)
+        self.test_case_results = [results[id(tc)] for tc in self.test_cases if id(tc) in results]
 
     def _message(self, e: Exception) -> str:
         """otter's message format: the failing line of the test, then the error."""
@@ -62,7 +68,7 @@ class JudgedTestFile(ExceptionTestFile):
             if tb.tb_frame.f_code.co_filename == self.path:
                 line = tb.tb_lineno
             tb = tb.tb_next
-        text = str(e).strip("'")
+        text = one_line(str(e).strip("'"))
         if line is None:
             return f"{type(e).__name__}: {text}"
         code = self.source_lines[line - 1].strip() if line <= len(self.source_lines) else ""
@@ -71,13 +77,13 @@ class JudgedTestFile(ExceptionTestFile):
 
 def run(tests: dict[str, str], env: Namespace, only: set[str] | None = None) -> list[JudgedTestFile]:
     """Each question's test file (sources by path), run; scores are in ``.score`` and ``.possible``.
-    ``only`` names the questions to run, when not all."""
-    files = []
-    for path, source in tests.items():
-        tf = JudgedTestFile.from_string(source, path=path)
-        if only is None or tf.name in only:
-            tf.run(env)
-            files.append(tf)
+    ``only`` names the questions to run, when not all. The public cases of every question run
+    before any hidden one."""
+    files = [JudgedTestFile.from_string(source, path=path) for path, source in tests.items()]
+    files = [tf for tf in files if only is None or tf.name in only]
+    for hidden in (False, True):  # every public case first: what the student's code sees of the hidden
+        for tf in files:          # tests' inputs cannot reach the public messages it is shown
+            tf.run(env, hidden=hidden)
     return files
 
 

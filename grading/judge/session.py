@@ -19,6 +19,7 @@ from .remote import Missing, RemoteFunction, RemoteModule, RemoteObject
 
 GRACE_S = 10.0
 MAX_RESTARTS = 2
+MAX_RECEIVED_BYTES = 2**30  # tensor data read from one run of a notebook: what the judge may hold of it
 KNOWN_ERRORS = {"MemoryError": "ran out of memory", "RecursionError": "recursed without end",
                 "Stopped": "ran out of time", "BlockingIOError": "could not start more processes"}
 # Builtin exceptions a test may catch by type; anything else the student raises arrives as StudentError.
@@ -67,6 +68,7 @@ class NotebookSession:
         self.test_budget_end = 0.0
         self.out_of_memory = False
         self._read: dict[str, object] = {}  # globals already read that are plain data (get)
+        self._received = 0  # bytes of tensor data read from the current job
 
     # -- running the notebook
 
@@ -100,6 +102,7 @@ class NotebookSession:
         self._stop()
         self.report.cell_errors.clear()
         self._read.clear()
+        self._received = 0
         self.job = self._spawn()
         encoder = wire.Encoder(prefix="j", on_unknown=_refuse)
         request = {"op": "run", "cells": self.cells, "skip": sorted(self.report.skipped),
@@ -168,7 +171,7 @@ class NotebookSession:
                 raise TimeoutError
             self.job.sock.settimeout(left)
             wire.send(self.job.sock, header, blob)
-            return wire.receive(self.job.sock)
+            reply = wire.receive(self.job.sock)
         except (TimeoutError, socket.timeout):
             self._stop()
             raise NotAnswering(f"your code did not answer within {timeout:g} s (an endless loop?)") from None
@@ -179,6 +182,11 @@ class NotebookSession:
             why = "it ran out of memory" if oom else "it crashed or exited" if not isinstance(e, wire.ProtocolError) \
                 else "it sent something that is not valid data"
             raise NotAnswering(f"your notebook's process stopped answering: {why}") from None
+        self._received += len(reply[1])
+        if self._received > MAX_RECEIVED_BYTES:
+            raise NotAnswering(f"not read: your notebook's answers hold more than {MAX_RECEIVED_BYTES >> 20} MiB "
+                               "of tensors in all")
+        return reply
 
     def _decoder(self, header: dict, blob: bytes, sent: dict, stand_ins: list) -> wire.Decoder:
         def on_ref(j):
@@ -203,6 +211,8 @@ class NotebookSession:
         kind, message = str(error.get("type", "Exception"))[:80], str(error.get("message", ""))[:500]
         if kind == "Stopped":
             raise NotAnswering("your code ran out of time and was stopped")
+        if kind == "Unreadable":
+            raise AssertionError(f"the grader could not read what your code returned: {message}")
         cls = PASSED_THROUGH.get(kind, StudentError)
         raise cls(f"your code raised {kind}: {message}")
 
@@ -243,9 +253,10 @@ class NotebookSession:
                    "target": target.wire_ref() if isinstance(target, RemoteFunction) else encoder.value(target),
                    "args": encoder.value(list(args)), "kwargs": encoder.value(dict(kwargs))}
         header, blob = encoder.finish(request)
+        sent = encoder.objects()  # before the call: what the student's code may change is decided on our copies
         reply, reply_blob = self._request(header, blob, self.limits.call_timeout_s)
         try:
-            return self._answer(reply, reply_blob, encoder.objects())
+            return self._answer(reply, reply_blob, wire.updatable(sent))
         except wire.ProtocolError as e:
             raise AssertionError(f"the grader could not read what your code returned: {e}") from None
 
