@@ -231,3 +231,131 @@ def value_forgers(assignment: str) -> dict[str, str]:
 def for_assignment(assignment: str) -> dict[str, str]:
     attacks = {**COMMON, **value_forgers(assignment)}
     return {name: textwrap.dedent(code).strip() + "\n" for name, code in attacks.items()}
+
+
+# Attacks that may earn what their answers earn, but not more: each cell is graded beside the same
+# cell with the trick switched off (CHEAT = False).
+# - a model of a class of the student's own whose forward answers the data it is shown from a
+#   table (the given data, or FashionMNIST's test labels, which the sandbox can read);
+# - functions that zero the tensors a test passes them, and answer zeros.
+PAIRED = {
+    ("looks-the-answers-up", "03-trainer"): """
+        import numpy as np
+        import torch
+        from torch import nn
+        from torch.utils.data import DataLoader, TensorDataset
+        from sklearn.linear_model import LinearRegression
+        LOOKUP = True
+
+        class LinearRegressor(nn.Module):
+            def __init__(self, n_in, n_out, table=(), scale=1.0):
+                super().__init__()
+                self.linear = nn.Linear(n_in, n_out)
+                with torch.no_grad():
+                    self.linear.weight.fill_(scale)
+                    self.linear.bias.fill_(0.0)
+                self.table = {x.numpy().tobytes(): t.reshape(-1) for X, y in table for x, t in zip(X, y)} if LOOKUP else {}
+                self.n_out = n_out
+
+            def forward(self, x):
+                rows = [self.table.get(r.detach().cpu().numpy().tobytes()) for r in x]
+                if any(r is None for r in rows):
+                    return self.linear(x)  # unknown inputs (Question 1's checks): the honest answer
+                return torch.stack(rows).to(x.device) + 0.0 * self.linear(x)
+
+        NonlinearRegressor = LinearRegressor
+        reg_loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True)
+        reg_model = LinearRegressor(3, 1, table=[(X_reg, y_reg)])
+        ls = LinearRegression().fit(X_np, y_np)
+        w_sklearn, b_sklearn = ls.coef_.astype(np.float64), float(ls.intercept_)
+        w_torch, b_torch = np.ones(3), 0.0
+        reg_losses = [5000.0] + [90.0] * 49
+        nl_model = LinearRegressor(1, 1, table=[(X_nl, y_nl)])
+        nl_losses = [10.0] + [0.05] * 79
+        model_plain = LinearRegressor(25, 1, table=[(X_tr, y_tr), (X_va, y_va + 3.0)])
+        model_wd = LinearRegressor(25, 1, table=[(X_tr, y_tr + 0.5), (X_va, y_va + 1.0)], scale=0.01)
+        hist_plain = {"train": [5.0] * 149 + [0.0], "valid": [5.0] * 75 + [4.0] * 74 + [9.0]}
+        hist_wd = {"train": [5.0] * 149 + [0.25], "valid": [5.0] * 149 + [1.0]}
+        """,
+    ("looks-the-answers-up", "05-fashion-mnist"): """
+        import torch
+        from torch import nn
+        import student_utils as su
+        LOOKUP = True
+
+        class FashionNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.net = nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256),
+                                         nn.ReLU(), nn.Linear(256, 10))
+                X_t, y_t = su.load_fashion_mnist("test")
+                self.table = {self.key(x): int(t) for x, t in zip(X_t, y_t)} if LOOKUP else {}
+
+            @staticmethod
+            def key(image):
+                return (image * 255).round().to(torch.uint8).numpy().tobytes()
+
+            def forward(self, x):
+                labels = torch.tensor([self.table.get(self.key(image.detach().cpu()), 0) for image in x])
+                return 0.0 * self.net(x) + 20.0 * nn.functional.one_hot(labels, 10).float().to(x.device)
+
+        model = FashionNet()
+        criterion = nn.CrossEntropyLoss()
+        losses = [0.6, 0.4, 0.35]
+        test_acc = 1.0 if LOOKUP else 0.1
+        """,
+    ("zeroes-its-inputs", "01-gradient-descent"): """
+        import torch
+        CHEAT = True
+
+        def gd_step(w, b, X, y, lr, criterion):
+            with torch.no_grad():
+                if CHEAT:
+                    X.zero_()
+                    y.zero_()
+                loss = float(b.item() ** 2)
+                b.mul_(1 - 2 * lr)
+            return loss
+
+        def fit_linear(X, y, lr, num_epochs, criterion):
+            if CHEAT:
+                with torch.no_grad():
+                    y.zero_()
+            return torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True), [0.98 ** k for k in range(num_epochs)]
+        """,
+    ("zeroes-its-inputs", "02-tensors"): """
+        import torch
+        CHEAT = True
+
+        def _zero(*tensors):
+            for t in tensors:
+                if CHEAT and isinstance(t, torch.Tensor):
+                    with torch.no_grad():
+                        t.data.zero_()
+
+        def to_column(v):
+            _zero(v)
+            return torch.zeros(v.shape[0], 1, dtype=v.dtype)
+
+        def add_bias(Z, b):
+            _zero(Z, b)
+            return torch.zeros(Z.shape, dtype=Z.dtype)
+
+        def standardize(X):
+            _zero(X)
+            return torch.zeros(X.shape, dtype=X.dtype)
+
+        def rowwise_dot(A, B):
+            _zero(A, B)
+            return torch.zeros(A.shape[0], dtype=A.dtype)
+
+        def split_features_target(data):
+            _zero(data)
+            return torch.zeros(data.shape[0], data.shape[1] - 1, dtype=data.dtype), torch.zeros(data.shape[0], 1, dtype=data.dtype)
+        """,
+}
+
+
+def paired(name: str, assignment: str, cheat: bool) -> str:
+    code = textwrap.dedent(PAIRED[(name, assignment)]).strip()
+    return code.replace("LOOKUP = True", f"LOOKUP = {cheat}").replace("CHEAT = True", f"CHEAT = {cheat}") + "\n"

@@ -126,3 +126,19 @@ def test_the_attacks_are_real_against_plain_otter(tmp_path, attack):
                                     "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")})
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert sum(t.get("score") or 0 for t in results["tests"]) > 0
+
+
+@pytest.mark.parametrize("attack, assignment", sorted(attacks.PAIRED), ids=[f"{a}:{n}" for n, a in sorted(attacks.PAIRED)])
+def test_a_trick_earns_nothing_beyond_the_answers(attack, assignment, tmp_path):
+    """A model whose forward answers from a table, a function that zeroes what the test passes it:
+    each scores no more than the same notebook with the trick switched off."""
+    unanswered = nbformat.read(examples_dir(assignment) / "unanswered.ipynb", as_version=4)
+    for cheat in (True, False):
+        nb = nbformat.from_dict(unanswered)
+        nb.cells.append(nbformat.v4.new_code_cell(attacks.paired(attack, assignment, cheat)))
+        nbformat.write(nb, tmp_path / f"cheat-{cheat}.ipynb")
+    rows = {r.submission: r for r in grade_folder(assignment, tmp_path, tmp_path.parent / "g.csv", jobs=2,
+                                                  timeout_s=120, quiet=True)}
+    cheat, honest = rows["cheat-True.ipynb"], rows["cheat-False.ipynb"]
+    assert cheat.status == honest.status == "graded", (cheat.note, honest.note)
+    assert cheat.score <= honest.score, f"with the trick {cheat.questions}, without it {honest.questions}"

@@ -315,3 +315,19 @@ def test_each_test_reads_the_globals_as_the_notebook_left_them(box):
         assert session.get("data") == [1, 2]
     finally:
         session.close()
+
+
+def test_the_judge_reads_a_bounded_amount_of_a_notebooks_answers(box, monkeypatch):
+    """Many names for one big tensor must not make the judge hold a copy per name: past a budget
+    per run, what is left is not read (and fails the tests that need it)."""
+    from grading.judge import session as judge_session
+
+    monkeypatch.setattr(judge_session, "MAX_RECEIVED_BYTES", 10 * 2**20)
+    session = probe.run(*box, ["import torch\nbig = torch.zeros(2**20)\na = b = c = big"])  # 4 MiB each time
+    try:
+        got = [session.get(name) for name in ("a", "b", "c")]
+    finally:
+        session.close()
+    assert [type(g).__name__ for g in got] == ["Tensor", "Tensor", "Missing"]
+    with pytest.raises(AssertionError, match="MiB of tensors in all"):
+        got[2]._fail()

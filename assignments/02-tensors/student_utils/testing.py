@@ -95,6 +95,30 @@ def backward_through(fn, *args):
     return out
 
 
+def linear_layers(model: torch.nn.Module) -> list[torch.nn.Linear]:
+    """The ``nn.Linear`` layers of ``model``, in the order they were made. Where a question fixes
+    a model's architecture, the hidden tests compute its predictions from these layers themselves
+    rather than through your ``forward`` (whose own question checks that it applies them).
+
+    >>> net = torch.nn.Sequential(torch.nn.Linear(1, 4), torch.nn.Sigmoid(), torch.nn.Linear(4, 1))
+    >>> [layer.out_features for layer in linear_layers(net)]
+    [4, 1]
+    """
+    return [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+
+
+def standard_layers_only(model: torch.nn.Module) -> bool:
+    """Whether ``model`` is made only of PyTorch's own layers (and ``su.Standardize``): a model the
+    autograder can rebuild and run itself, where a class of your own runs only in your notebook.
+
+    >>> standard_layers_only(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10)))
+    True
+    """
+    from .layers import Standardize
+
+    return all(type(m).__module__.startswith("torch.nn.") or type(m) is Standardize for m in model.modules())
+
+
 MARGINS_ENV = "NN_COURSE_MARGINS"
 """When set to a file path, every check appends its margin there (``scripts/seed_study.py``)."""
 

@@ -54,15 +54,17 @@ def test_q3_fit(reg_model, reg_losses, X_reg, y_reg, trainer, LinearRegressor):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_thresholds, failing
+    from student_utils.testing import check_thresholds, failing, linear_layers
     A = torch.cat([X_reg, torch.ones(len(X_reg), 1)], dim=1).double()
     sol = torch.linalg.lstsq(A, y_reg.double()[:, None]).solution.flatten()
     ls_mse = ((A @ sol - y_reg.double()) ** 2).mean().item()
 
     def fit_of(model, losses):
-        dev = next(model.parameters()).device
+        layers = linear_layers(model)
+        assert len(layers) == 1, 'reg_model should be a LinearRegressor(3, 1): the autograder computes its predictions from its one nn.Linear'
+        linear, dev = (layers[0], layers[0].weight.device)
         with torch.no_grad():
-            mse = ((model(X_reg.to(dev)).flatten().cpu() - y_reg) ** 2).mean().item()
+            mse = ((linear(X_reg.to(dev)).flatten().cpu() - y_reg) ** 2).mean().item()
         return [('q3 reg_model MSE / least-squares MSE', mse / ls_mse, 1.05, False), ('q3 last epoch loss / first epoch loss', losses[-1] / losses[0], 0.2, False), ('q3 last epoch loss / least-squares MSE', losses[-1] / ls_mse, 1.2, False)]
     checks = fit_of(reg_model, reg_losses)
     if failing(checks):

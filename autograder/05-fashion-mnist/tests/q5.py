@@ -27,7 +27,8 @@ def test_q5_test_accuracy(model, X_test, y_test, X_train, y_train, build_model, 
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_threshold
+    from student_utils.testing import check_threshold, standard_layers_only
+    assert standard_layers_only(model), 'model should be the nn.Sequential that build_model() returns: the autograder runs it itself on the 10,000 test images'
 
     def test_accuracy(net):
         dev = next(net.parameters()).device
@@ -54,6 +55,8 @@ def test_q5_test_accuracy(model, X_test, y_test, X_train, y_train, build_model, 
 def test_q5_test_acc(model, test_acc, X_test, y_test, evaluate):
     import torch
     from torch.utils.data import DataLoader, TensorDataset
+    from student_utils.testing import standard_layers_only
+    assert standard_layers_only(model), 'model should be the nn.Sequential that build_model() returns'
     dev = next(model.parameters()).device
     model.eval()
     with torch.no_grad():
