@@ -64,7 +64,8 @@ def run(assignment: str, notebook: Path, image: Path, workdir: Path) -> dict:
     (ag / "submission_metadata.json").write_text("{}")
     root = system_binds()  # the base image: the host's system folders only (no other copy of the course)
     hide = ["--tmpfs", "/tmp", "--tmpfs", "/run", "--dir", "/root", "--dir", "/opt"]
-    for path in (ROOT, Path("/usr/share/datasets"), Path(__file__).resolve().parents[1]):
+    data = find_directory()  # the host's copy of the data set, wherever FASHION_MNIST_DIR puts it
+    for path in (ROOT, Path("/usr/share/datasets"), *([data] if data else []), Path(__file__).resolve().parents[1]):
         if path.exists() and any(path.resolve().is_relative_to(d) for d in SYSTEM_DIRS):
             hide += ["--tmpfs", str(path)]
     bwrap = shutil.which("bwrap")
