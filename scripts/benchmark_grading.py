@@ -2,8 +2,8 @@
 
 For each assignment it grades N copies of the reference both ways and prints the speed-up, and
 the per-notebook overhead of `make grade` beyond the notebook's own computation (its cells run in
-a process that has already imported the libraries and built a first optimizer, one BLAS thread, no
-tests). Run it on an idle machine; the figures are printed, never asserted.
+a process that has already imported the libraries and built a first optimizer and figure, one BLAS
+thread, no tests). Run it on an idle machine; the figures are printed, never asserted.
 
     .venv/bin/python scripts/benchmark_grading.py 01-gradient-descent 05-fashion-mnist -n 8
 """
@@ -34,9 +34,9 @@ import json, sys, time
 import numpy, torch, sklearn, sklearn.linear_model, sklearn.datasets, matplotlib.pyplot, torchinfo, student_utils
 import nbformat
 from grading.worker import OTTER_LINE
-from grading.inside.zygote import warm_up_optimizers
+from grading.inside.zygote import warm_up_optimizers, warm_up_plots
 torch.set_num_threads(1)
-warm_up_optimizers()  # a lazy import of torch's, as a zygote pays it once
+warm_up_optimizers(), warm_up_plots()  # what torch and matplotlib do on first use, as a zygote pays it once
 cells = [c.source for c in nbformat.read(sys.argv[1], as_version=4).cells if c.cell_type == "code"]
 namespace = {"__name__": "__main__"}
 start = time.perf_counter()

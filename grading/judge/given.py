@@ -13,6 +13,9 @@ import copy
 import io
 import types
 
+import torch
+from torch.utils.data import DataLoader, RandomSampler, SequentialSampler, TensorDataset
+
 CELL_MARK = "# %% given cell"
 
 
@@ -47,13 +50,40 @@ def data(namespace: dict) -> dict:
 
 
 class Given:
-    """The given names; each test gets its own copy, so nothing a call does to them outlives the test."""
+    """Values for tests (the given names, or the notebook's globals once read): each test gets its
+    own copy, so nothing a test or a call does to one outlives the test. A tensor's copy (a data
+    loader's too) is lent again to the next test while its version counter says nothing changed it
+    in place: a data set is not copied for every test that names it."""
 
-    def __init__(self, values: dict):
-        self._values = values
+    def __init__(self, values: dict | None = None):
+        self._values = dict(values or {})
+        self._lent: dict[int, tuple[torch.Tensor, torch.Tensor, int]] = {}  # id(original) -> it, copy, version
 
     def __contains__(self, name: str) -> bool:
         return name in self._values
 
+    def __setitem__(self, name: str, value) -> None:
+        self._values[name] = value
+
     def __getitem__(self, name: str):
-        return copy.deepcopy(self._values[name])
+        value = self._values[name]
+        if type(value) is torch.Tensor and not value.requires_grad:
+            return self._lend(value)
+        if type(value) is DataLoader and type(value.dataset) is TensorDataset \
+                and type(value.sampler) in (RandomSampler, SequentialSampler):
+            return DataLoader(TensorDataset(*(self._lend(t) for t in value.dataset.tensors)),
+                              batch_size=value.batch_size, shuffle=type(value.sampler) is RandomSampler,
+                              drop_last=value.drop_last, generator=copy.deepcopy(value.generator))
+        return copy.deepcopy(value)
+
+    def _lend(self, t: torch.Tensor) -> torch.Tensor:
+        kept = self._lent.get(id(t))
+        if kept is None or kept[0] is not t or kept[1]._version != kept[2] or kept[1].requires_grad \
+                or kept[1].grad is not None:
+            copied = t.clone() if not t.requires_grad else t.detach().clone().requires_grad_()
+            kept = self._lent[id(t)] = (t, copied, copied._version)
+        return kept[1]
+
+    def clear(self) -> None:
+        self._values.clear()
+        self._lent.clear()

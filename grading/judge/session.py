@@ -8,13 +8,13 @@ bug costs the points of its own question and not the whole notebook.
 
 from __future__ import annotations
 
-import copy
 import socket
 import time
 from dataclasses import dataclass, field
 
 from .. import wire
 from ..sandbox import Limits, Zygote
+from .given import Given
 from .remote import Missing, RemoteFunction, RemoteModule, RemoteObject
 
 GRACE_S = 10.0
@@ -67,7 +67,7 @@ class NotebookSession:
         self.cgroup = None
         self.test_budget_end = 0.0
         self.out_of_memory = False
-        self._read: dict[str, object] = {}  # globals already read that are plain data (get)
+        self._read = Given()  # globals already read that are plain data (get)
         self._received = 0  # bytes of tensor data read from the current job
 
     # -- running the notebook
@@ -223,7 +223,7 @@ class NotebookSession:
         own copy (as with the given data): a test's calls cannot change what the next test reads,
         and a data set crosses the channel once, not once per test."""
         if name in self._read:
-            return copy.deepcopy(self._read[name])
+            return self._read[name]
         try:
             header, blob = self._request({"op": "get", "name": name}, b"", self.limits.call_timeout_s)
         except NotAnswering as e:
@@ -241,7 +241,7 @@ class NotebookSession:
         if stand_ins:  # it lives in the sandbox: read it anew each time
             return value
         self._read[name] = value
-        return copy.deepcopy(value)
+        return self._read[name]
 
     def call(self, target, args: tuple, kwargs: dict, backward: bool = False):
         """Call a student's function, class or module with the judge's data; returns data.
