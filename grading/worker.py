@@ -50,9 +50,9 @@ class Worker:
         otter_config, given_source = bundle.config(), bundle.read("given.py").decode()
         self.seed_variable, self.seed = otter_config.get("seed_variable"), otter_config.get("seed")
         self.tests = bundle.tests()
-        from .inside.zygote import warm_up_optimizers
+        from . import warm_up
 
-        warm_up_optimizers()  # the tests build optimizers too
+        warm_up.optimizers()  # the tests build optimizers too
         given_namespace = given.run(given.cells(given_source), self.seed_variable, self.seed)
         self.given = given.Given(given.data(given_namespace))
         self.checkpoints = checkpoints.build(json.loads(bundle.read("checkpoints.json")), given_namespace,

@@ -22,6 +22,8 @@ import socket
 import sys
 import threading
 
+from .. import warm_up
+
 PRELOAD = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "sklearn", "sklearn.linear_model",
            "sklearn.datasets", "matplotlib", "matplotlib.pyplot", "torchinfo", "tqdm", "student_utils",
            "IPython.core.interactiveshell", "grading.inside.serve", "grading.inside.isolate")
@@ -38,31 +40,8 @@ def preload() -> None:
     from student_utils.testing import enable_meta_scalars
 
     enable_meta_scalars()  # kept for the zygote's life: judges may run code on the data-less meta device
-    warm_up_optimizers()
-    warm_up_plots()
-
-
-def warm_up_optimizers() -> None:
-    """A process's first optimizer imports torch._dynamo (about 1 s): pay it once, not per job."""
-    import torch
-
-    weight = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.Adam([weight])
-    weight.sum().backward()
-    optimizer.step()
-
-
-def warm_up_plots() -> None:
-    """A process's first figure loads matplotlib's backend and fonts (about 0.25 s): once, not per job."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    ax.scatter([0.0, 1.0], [0.0, 1.0], label="data")
-    ax.plot([0.0, 1.0], [0.0, 1.0], label="model")
-    ax.set(xlabel="x", ylabel="y", title="warm-up")
-    ax.legend()
-    fig.canvas.draw()
-    plt.close(fig)
+    warm_up.optimizers()
+    warm_up.plots()
 
 
 def _reset_state() -> None:
