@@ -222,3 +222,14 @@ def test_downloaded_files_are_checked_against_their_hashes(tmp_path, monkeypatch
     with pytest.raises(ValueError, match="does not have the expected contents"):
         su_data.fetch("test", tmp_path / "bad")
     assert not (tmp_path / "bad" / "t10k-labels-idx1-ubyte.gz").exists()
+
+
+@pytest.mark.parametrize("module", ["student_utils", "student_utils.testing", "student_utils.plots",
+                                    "student_utils.device", "student_utils.seed", "student_utils.layers"])
+def test_the_examples_in_the_docstrings_hold(module):
+    """Students read these examples: they must run as shown."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0, result
