@@ -42,9 +42,11 @@ class Skipped:
 def collect(folder: Path) -> tuple[list[Submission], list[Skipped]]:
     """Every ``.ipynb`` and ``.zip`` below ``folder`` is a submission; anything else is skipped."""
     submissions, skipped = [], []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_symlink() or p.is_file()):
         rel = path.relative_to(folder)
-        if path.name in IGNORED_NAMES or any(part.startswith(".") for part in rel.parts):
+        if path.is_symlink():  # it could point anywhere the grader's user can read, the reference too
+            skipped.append(Skipped(path, "a symbolic link, not followed: put the file itself in the folder"))
+        elif path.name in IGNORED_NAMES or any(part.startswith(".") for part in rel.parts):
             skipped.append(Skipped(path, "hidden or system file"))
         elif ".ipynb_checkpoints" in rel.parts:
             skipped.append(Skipped(path, "Jupyter checkpoint copy"))
@@ -108,6 +110,8 @@ def load_notebook(path: Path) -> nbformat.NotebookNode:
     Notebooks from other front ends are upgraded to nbformat 4. Raises ``InvalidSubmission`` with a
     student-readable reason.
     """
+    if path.is_symlink():
+        raise InvalidSubmission("a symbolic link, not followed")
     if path.suffix.lower() == ".zip":
         raw = _notebook_bytes_from_zip(path)
     else:

@@ -140,8 +140,8 @@ class Worker:
 
     def _grade_later_questions_again(self, cells: list[str], missed: dict, skipped: dict, files: list):
         """Run the notebook again with the reference's results of the questions in ``missed``
-        (``grading.judge.checkpoints``); grade the questions after them on it too, and keep each
-        question's better score. Returns the test files and the gradebook's note."""
+        (``grading.judge.checkpoints``), and grade the questions after them on that run instead.
+        Returns the test files and the gradebook's note."""
         from .judge import checkpoints, checks
 
         order = list(self.info.questions)
@@ -150,14 +150,13 @@ class Worker:
         again.report.skipped = dict(skipped)  # a cell that never ended is not waited for twice
         try:
             again.start()
-            files = checkpoints.better(files, checks.run(self.tests, checks.Namespace(self.given, again),
-                                                         only=set(later)))
+            files = checkpoints.replace(files, checks.run(self.tests, checks.Namespace(self.given, again),
+                                                          only=set(later)))
         finally:
             again.close()
         given_names = ", ".join(f"{cp.after}: {', '.join(cp.values)}" for cp in missed.values())
         span = later[0] if len(later) == 1 else f"{later[0]}-{later[-1]}"
-        return files, (f"{span} also graded with the reference's results in place of yours ({given_names}); "
-                       "each kept its better score")
+        return files, f"{span} graded on a second run given the reference's results in place of yours ({given_names})"
 
     def close(self) -> None:
         self.zygote.close()

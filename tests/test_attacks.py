@@ -142,3 +142,34 @@ def test_a_trick_earns_nothing_beyond_the_answers(attack, assignment, tmp_path):
     cheat, honest = rows["cheat-True.ipynb"], rows["cheat-False.ipynb"]
     assert cheat.status == honest.status == "graded", (cheat.note, honest.note)
     assert cheat.score <= honest.score, f"with the trick {cheat.questions}, without it {honest.questions}"
+
+
+def _hedging(mode: str) -> edits.Edit:
+    """04's reference, with Questions 2 and 4 answered one way or the other: "first" and "second"
+    answer the same in both runs; "hedge" answers each way in one run of a checkpoint, telling
+    them apart by whether its own X_blobs was replaced by the reference's."""
+    second_run = {"first": "False", "second": "True", "hedge": "X_blobs is not _MINE"}[mode]
+    return edits.Edit("mutant", f"hedge-{mode}", find=[
+        "X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)",
+        "return (torch.clamp(logits, min=0) + torch.log1p(torch.exp(-logits.abs())) - y * logits).mean()",
+        "optimizer = torch.optim.Adam(model.parameters(), lr=lr)",
+    ], replace=[
+        "X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)\n"
+        "X_blobs = X_blobs.clone()\nX_blobs[0, 0] += 1e-6  # Question 1 still passes, and the checkpoint runs twice\n"
+        f"_MINE = X_blobs\ndef second_run():\n    return {second_run}",
+        "loss = torch.clamp(logits, min=0) + torch.log1p(torch.exp(-logits.abs())) - y * logits\n"
+        "    return loss.sum() if second_run() else loss.mean()",
+        "optimizer = (torch.optim.Adam if second_run() else torch.optim.SGD)(model.parameters(), lr=lr)",
+    ])
+
+
+def test_a_notebook_that_tells_the_runs_of_a_checkpoint_apart_gains_nothing(tmp_path):
+    """Later questions are graded on the second run only: answering each question one way in each
+    run scores no more than answering it one way in both."""
+    reference = nbformat.read(examples_dir("04-bce-classifier") / "reference.ipynb", as_version=4)
+    for mode in ("first", "second", "hedge"):
+        nbformat.write(_hedging(mode).apply(reference), tmp_path / f"{mode}.ipynb")
+    rows = {Path(r.submission).stem: r for r in grade_folder("04-bce-classifier", tmp_path, tmp_path.parent / "g.csv",
+                                                             jobs=2, timeout_s=120, quiet=True)}
+    assert rows["first"].questions["q1"] == rows["hedge"].questions["q1"] == 2, "the trigger costs nothing in q1"
+    assert rows["hedge"].score <= max(rows["first"].score, rows["second"].score), {k: r.questions for k, r in rows.items()}

@@ -88,6 +88,8 @@ def messy_class(tmp_path_factory):
     odd["cells"][3]["source"] = 17
     (folder / "kate.ipynb").write_text(json.dumps(odd))
     (folder / "=2+5.ipynb").write_text(unanswered)  # a spreadsheet would run it as a formula
+    (folder / "lena.ipynb").symlink_to(examples_dir("01-gradient-descent") / "reference.ipynb")  # the reference
+    (folder / "mia").symlink_to(examples_dir("01-gradient-descent"), target_is_directory=True)
     (folder / "notes.txt").write_text("not a submission")
     grades = tmp_path_factory.mktemp("grades")
     result = subprocess.run(
@@ -112,6 +114,7 @@ def test_every_submission_gets_one_row(messy_class):
                          "frank.ipynb", "gina.ipynb", "hank.ipynb", "ivan.ipynb", "jack.ipynb", "kate.ipynb",
                          "'=2+5.ipynb"}
     assert "skipped notes.txt" in stdout
+    assert "skipped lena.ipynb: a symbolic link, not followed" in stdout and "skipped mia: a symbolic link" in stdout
     assert "12 submissions" in stdout
 
 

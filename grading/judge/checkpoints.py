@@ -4,9 +4,12 @@ A cell of the reference tagged ``checkpoint`` computes what later questions use 
 turns the data into tensors that Questions 5 to 7 train on). When a submission's values of the
 names that cell assigns differ from the reference's, a wrong or missing answer there would make
 every later cell that uses them fail too. So the notebook runs a second time with the reference's
-values set right after that question's ``grader.check`` cell, the questions after it are graded
-again on that run, and each keeps the better of its two scores. The checkpoint's own question is
-graded on the submission's own run only.
+values set right after that question's ``grader.check`` cell, and the questions after it are
+graded on that run, as if the earlier answer had been right. The checkpoint's own question (and
+any before it) is graded on the submission's own run.
+
+Each question is graded on one run only: a notebook that tells the runs apart (the reference's
+objects replace its own) gains nothing by answering differently in each.
 
 The reference's values are computed here, in the judge, from the given cells and the checkpoint
 cells of the autograder; they cross into the sandbox as data, like a test's arguments.
@@ -92,7 +95,7 @@ def differing(checkpoints: list[Checkpoint], session, cells: list[str]) -> dict[
     return found
 
 
-def better(first: list, second: list) -> list:
-    """Per question, the test file that scored more (the first on a tie)."""
+def replace(first: list, second: list) -> list:
+    """The test files of ``first``, with those of the questions ``second`` ran taken from it."""
     again = {tf.name: tf for tf in second}
-    return [again[tf.name] if tf.name in again and again[tf.name].score > tf.score else tf for tf in first]
+    return [again.get(tf.name, tf) for tf in first]
