@@ -24,7 +24,7 @@ import numpy as np
 import safetensors.torch
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, RandomSampler, SequentialSampler, TensorDataset
+from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 MAGIC = b"NNC1"
 MAX_HEADER_BYTES = 64 * 2**20
@@ -342,9 +342,12 @@ class Encoder:
         ident, done = self._id(loader)
         if done:
             return ident
-        shuffle = isinstance(loader.sampler, RandomSampler)
-        if not shuffle and not isinstance(loader.sampler, SequentialSampler):
-            raise ProtocolError("only DataLoaders with shuffle=True or shuffle=False can be sent")
+        from student_utils.testing import plain_loader
+
+        if not plain_loader(loader):
+            raise ProtocolError("only a DataLoader(TensorDataset(...), batch_size=..., shuffle=True or False) can be "
+                                "sent, without a sampler, batch_sampler or collate_fn of its own")
+        shuffle = type(loader.sampler) is RandomSampler
         gen = loader.generator if loader.generator is not None else getattr(loader.sampler, "generator", None)
         self.tables["loaders"][ident] = {
             "tensors": [self.tensor(t) for t in loader.dataset.tensors],

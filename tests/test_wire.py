@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 import student_utils as su
 from grading import wire
@@ -130,6 +130,24 @@ def test_loader_keeps_batches_shuffle_and_generator():
     back, _ = trip(loader)
     assert back.batch_size == 4 and len(back) == 3
     assert [b[1].tolist() for b in back] == [b[1].tolist() for b in loader]  # same generator state, same order
+
+
+@pytest.mark.parametrize("how", ["with replacement", "fewer samples", "other data", "batch sampler", "collate_fn"])
+def test_a_loader_that_would_batch_otherwise_once_rebuilt_is_refused(how):
+    """What crosses is rebuilt as DataLoader(dataset, batch_size, shuffle): anything else it
+    would lose on the way, so the loader graded would not be the one the student made."""
+    ds = TensorDataset(torch.arange(10.0))
+    loader = {"with replacement": lambda: DataLoader(ds, batch_size=2, sampler=RandomSampler(ds, replacement=True)),
+              "fewer samples": lambda: DataLoader(ds, batch_size=2, sampler=RandomSampler(ds, num_samples=4)),
+              "other data": lambda: DataLoader(ds, batch_size=2, sampler=SequentialSampler(range(4))),
+              "batch sampler": lambda: DataLoader(ds, batch_sampler=BatchSampler(RandomSampler(ds), 2, False)),
+              "collate_fn": lambda: DataLoader(ds, batch_size=2, collate_fn=lambda batch: batch)}[how]()
+    with pytest.raises(wire.ProtocolError, match="without a sampler, batch_sampler or collate_fn"):
+        trip(loader)
+    for plain in (DataLoader(ds, batch_size=2, shuffle=True, drop_last=True), DataLoader(ds, batch_size=None),
+                  DataLoader(ds, batch_size=3, sampler=RandomSampler(ds))):  # shuffle=True, spelled out
+        back = trip(plain)[0]
+        assert len(back) == len(plain) and [b[0].shape for b in back] == [b[0].shape for b in plain]
 
 
 def test_state_the_other_side_changed_is_merged_into_the_senders_objects():

@@ -119,6 +119,31 @@ def standard_layers_only(model: torch.nn.Module) -> bool:
     return all(type(m).__module__.startswith("torch.nn.") or type(m) is Standardize for m in model.modules())
 
 
+def plain_loader(loader) -> bool:
+    """Whether ``loader`` is ``DataLoader(dataset, batch_size=..., shuffle=..., drop_last=...)`` with
+    nothing of its own: no sampler drawing with replacement or from other data, no
+    ``batch_sampler``, no ``collate_fn``. The autograder rebuilds a loader from these settings, so
+    anything else would be lost, and your loader is graded only when it is plain.
+
+    >>> from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+    >>> data = TensorDataset(torch.arange(6.0))
+    >>> plain_loader(DataLoader(data, batch_size=2, shuffle=True))
+    True
+    >>> plain_loader(DataLoader(data, batch_size=2, sampler=RandomSampler(data, replacement=True)))
+    False
+    """
+    from torch.utils.data import BatchSampler, RandomSampler, SequentialSampler, default_collate, default_convert
+
+    s, batches = loader.sampler, loader.batch_sampler
+    sampler = type(s) is SequentialSampler or (type(s) is RandomSampler and not s.replacement and s._num_samples is None)
+    if not sampler or s.data_source is not loader.dataset:
+        return False
+    if batches is None:  # batch_size=None: one example at a time
+        return loader.collate_fn is default_convert
+    return (type(batches) is BatchSampler and batches.sampler is s and batches.batch_size == loader.batch_size
+            and batches.drop_last == loader.drop_last and loader.collate_fn is default_collate)
+
+
 MARGINS_ENV = "NN_COURSE_MARGINS"
 """When set to a file path, every check appends its margin there (``scripts/seed_study.py``)."""
 

@@ -10,9 +10,11 @@ points = 2
 def test_q1_public(device, train_loader, test_loader):
     import torch
     from torch.utils.data import DataLoader
+    from student_utils.testing import plain_loader
     assert isinstance(device, torch.device), f'device should be su.get_device(), a torch.device; got {type(device).__name__}'
     for name, loader in (('train_loader', train_loader), ('test_loader', test_loader)):
         assert isinstance(loader, DataLoader), f'{name} should be a torch DataLoader, got {type(loader).__name__}'
+        assert plain_loader(loader), f'{name} should be a DataLoader(TensorDataset(...), batch_size=..., shuffle=...), without a sampler, batch_sampler or collate_fn of its own'
     X, y = next(iter(train_loader))
     assert tuple(X.shape) == (128, 1, 28, 28), f'a training batch X should have shape (128, 1, 28, 28), got {tuple(X.shape)}'
     assert X.dtype == torch.float32, f'X should be float32, got {X.dtype}'
