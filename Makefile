@@ -1,14 +1,16 @@
 # Autograded PyTorch homework. Every variable below can be overridden: make grade ASSIGNMENT=02-tensors
+# The course's facts (ids, kernel, demo time limit) come from grading/course.py, their one home.
 PYTHON      ?= python3
 VENV        ?= .venv
-KERNEL      ?= nn-course
-ASSIGNMENTS ?= 01-gradient-descent 02-tensors 03-trainer 04-bce-classifier 05-fashion-mnist
+COURSE      := $(PYTHON) -m grading.course
+ASSIGNMENTS ?= $(shell $(COURSE) ids)
+KERNEL      ?= $(shell $(COURSE) kernel)
 ASSIGNMENT  ?= 01-gradient-descent
 SUBMISSIONS ?= examples/$(ASSIGNMENT)
 GRADES      ?= grades
 JOBS        ?= $(shell nproc)
 TIMEOUT     ?=
-DEMO_TIMEOUT ?= 30
+DEMO_TIMEOUT ?= $(shell $(COURSE) demo-timeout)
 SANDBOX     ?= bwrap
 SHOW_HIDDEN ?=
 FRESH       ?=
@@ -17,28 +19,30 @@ PYTEST_ARGS ?=
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages student grade demo test test-slow clean
+.PHONY: install system-packages student grade demo test test-fast lint test-slow clean
 
-## install: bubblewrap and FashionMNIST (apt), .venv with pinned dependencies, the Jupyter kernel (idempotent)
+## install: bubblewrap and FashionMNIST (apt), .venv with pinned dependencies, the venv's own Jupyter kernel (idempotent)
 install: system-packages $(STAMP)
 
 system-packages:
 	@bash scripts/install-system-packages.sh
 
+# The kernel goes into the venv (--sys-prefix), not the user's home: two checkouts (two terms, two
+# courses) on one machine never run each other's packages. Start Jupyter from the venv to see it.
 $(STAMP): requirements.txt requirements-grading.txt requirements-student.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $@
 
 ## student: regenerate assignments/, autograder/ and examples/ from solutions/ with otter assign
 student: install
-	$(BIN)/python -m grading.generate $(ASSIGNMENTS)
+	$(BIN)/python -m grading.author $(ASSIGNMENTS)
 
 ## grade: grade every submission in SUBMISSIONS for ASSIGNMENT into $(GRADES)/ASSIGNMENT.csv
 grade: install
-	$(BIN)/python -m grading.grade $(ASSIGNMENT) $(SUBMISSIONS) --out $(GRADES)/$(ASSIGNMENT).csv \
+	$(BIN)/python -m grading.grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --out "$(GRADES)/$(ASSIGNMENT).csv" \
 		--jobs $(JOBS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(SHOW_HIDDEN),--show-hidden) \
 		$(if $(FRESH),--no-cache) --sandbox $(SANDBOX)
 
@@ -49,9 +53,19 @@ demo: student
 			TIMEOUT=$(if $(TIMEOUT),$(TIMEOUT),$(DEMO_TIMEOUT)) || exit 1; \
 	done
 
-## test: run the test suite (the many-seed studies are in test-slow)
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+## test: lint, then every test (the many-seed studies are in test-slow); prints its wall time
+test: install lint
+	@start=$$(date +%s); $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+		echo "make test: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
+
+## test-fast: the unit tier, no real grading (under two minutes)
+test-fast: install lint
+	$(BIN)/python -m pytest -m "not sandbox and not slow" $(PYTEST_ARGS)
+
+## lint: ruff's lint and format check (configured in pyproject.toml)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## test-slow: the many-seed flakiness studies
 test-slow: install

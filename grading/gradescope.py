@@ -14,9 +14,13 @@ import os
 import sys
 from pathlib import Path
 
-from . import feedback, sandbox, submissions, worker
-from .autograder_zip import Bundle, read_autograder
-from .gradebook import Row
+from .bundle import Bundle, read_autograder
+from .grade import submissions
+from .host import bubblewrap
+from .host.limits import Limits
+from .judge.grader import Config, Judge
+from .judge.outcome import Row, Status, failed
+from .outputs import feedback
 
 DATA_PREFIX = Path(os.environ.get("NN_COURSE_PREFIX", "/opt/nn-course"))
 
@@ -25,12 +29,24 @@ def results(row: Row, info) -> dict:
     """Gradescope's results format, laid out as otter lays it out: a visible summary of the public
     tests, then one entry per question whose details stay hidden from students."""
     public = [line for q in info.questions for line in feedback.question(row, q, 0, False, public_only=True)]
-    tests = [{"name": "Public Tests", "visibility": "visible", "output": "\n".join(public),
-              "status": "passed" if all(c["passed"] for cs in row.cases.values() for c in cs if not c["hidden"])
-              else "failed"}]
+    tests = [
+        {
+            "name": "Public Tests",
+            "visibility": "visible",
+            "output": "\n".join(public),
+            "status": "passed" if all(c.passed for cs in row.cases.values() for c in cs if not c.hidden) else "failed",
+        }
+    ]
     for q, points in info.questions.items():
-        tests.append({"name": q, "score": round(row.questions.get(q, 0.0), 5), "max_score": points,
-                      "visibility": "hidden", "output": "\n".join(feedback.question(row, q, points, True))})
+        tests.append(
+            {
+                "name": q,
+                "score": round(row.questions.get(q, 0.0), 5),
+                "max_score": points,
+                "visibility": "hidden",
+                "output": "\n".join(feedback.question(row, q, points, True)),
+            }
+        )
     summary = f"{row.status}: {row.score:g} / {row.max_score:g}" + (f" ({row.note})" if row.note else "")
     return {"score": row.score, "output": summary, "tests": tests, "stdout_visibility": "hidden"}
 
@@ -42,21 +58,20 @@ def main(root: Path) -> None:
         os.chmod(path, 0o700)
     if (DATA_PREFIX / "fashion-mnist").is_dir():
         os.environ.setdefault("FASHION_MNIST_DIR", str(DATA_PREFIX / "fashion-mnist"))
-    course = json.loads(Bundle(source).read("course.json"))
+    course = Bundle(source).course()
     info = read_autograder(source)
     found, _ = submissions.collect(root / "submission")
     found, _, _ = submissions.keep_newest(found)
-    mode = "bwrap" if sandbox.bubblewrap_problem() is None else "uid"
-    limits = sandbox.Limits(timeout_s=course["timeout_s"], call_timeout_s=course["call_timeout_s"])
+    mode = "bwrap" if bubblewrap.bubblewrap_problem() is None else "uid"
+    limits = Limits(timeout_s=course["timeout_s"], call_timeout_s=course["call_timeout_s"])
     if not found:
-        row = Row("(none)", "error", 0.0, info.max_score, {q: 0.0 for q in info.questions},
-                  "no .ipynb or .zip was submitted")
+        row = failed("(none)", info.questions, Status.ERROR, "no .ipynb or .zip was submitted")
     else:
-        grader = worker.Worker(worker.Config(course["assignment"], source, limits, mode, (root,)))
+        judge = Judge(Config(mode, (root,)))
         try:
-            row = grader.grade(found[0])
+            row = judge.grade(found[0], source, limits)
         finally:
-            grader.close()
+            judge.close()
     (out / "results.json").write_text(json.dumps(results(row, info), indent=1))
     print(f"{row.status}: {row.score:g} / {row.max_score:g} (sandbox: {mode})")
 

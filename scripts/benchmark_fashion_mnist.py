@@ -30,8 +30,8 @@ import nbformat  # noqa: E402
 import torch  # noqa: E402
 
 import student_utils as su  # noqa: E402
-from grading.assignments import examples_dir  # noqa: E402
-from grading.grade import grade_folder  # noqa: E402
+from grading.grade.run import grade_folder  # noqa: E402
+from grading.layout import examples_dir  # noqa: E402
 
 ASSIGNMENT = "05-fashion-mnist"
 
@@ -43,8 +43,9 @@ def grading_time() -> tuple[float, float, float]:
         folder.mkdir()
         shutil.copy(examples_dir(ASSIGNMENT) / "reference.ipynb", folder)
         start = time.perf_counter()
-        (row,) = grade_folder(ASSIGNMENT, folder, Path(tmp) / "grades" / "g.csv", jobs=1, timeout_s=None,
-                              quiet=True, use_cache=False)
+        (row,) = grade_folder(
+            ASSIGNMENT, folder, Path(tmp) / "grades" / "g.csv", jobs=1, timeout_s=None, quiet=True, use_cache=False
+        )
         return time.perf_counter() - start, row.score, row.max_score
 
 
@@ -52,7 +53,7 @@ def end_to_end() -> float:
     """Seconds to run the whole reference in a fresh kernel, one thread, from a student folder."""
     from nbclient import NotebookClient
 
-    from grading.assignments import student_dir
+    from grading.layout import student_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / ASSIGNMENT
@@ -61,7 +62,8 @@ def end_to_end() -> float:
         env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
         start = time.perf_counter()
         NotebookClient(nb, timeout=600, kernel_name="nn-course", resources={"metadata": {"path": str(folder)}}).execute(
-            env=env)
+            env=env
+        )
         return time.perf_counter() - start
 
 
@@ -80,13 +82,15 @@ def train_reference(seed: int) -> tuple[float, float]:
     X, y = su.load_fashion_mnist("test")
     device = next(model.parameters()).device
     with torch.no_grad():
-        predictions = torch.cat([model(X[i:i + 1000].to(device)).argmax(dim=1).cpu() for i in range(0, len(y), 1000)])
+        predictions = torch.cat([model(X[i : i + 1000].to(device)).argmax(dim=1).cpu() for i in range(0, len(y), 1000)])
     return namespace["train_seconds"], (predictions == y).float().mean().item()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=4242, help="rng_seed for the training run (default: the autograder's)")
+    parser.add_argument(
+        "--seed", type=int, default=4242, help="rng_seed for the training run (default: the autograder's)"
+    )
     args = parser.parse_args()
     print(f"end to end (fresh kernel, 1 thread, checks and export included): {end_to_end():.1f} s")
     seconds, score, max_score = grading_time()

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grading.assignments import autograder_zip, examples_dir  # noqa: E402
-from grading.grade import grade_folder  # noqa: E402
+from grading.grade.run import grade_folder  # noqa: E402
+from grading.layout import autograder_zip, examples_dir  # noqa: E402
 
 ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 TARGETS = {"01-gradient-descent": 5.0, "05-fashion-mnist": 2.5}  # speed-up on 2 cores (issue 13)
@@ -33,15 +33,15 @@ OWN_RUN = r"""
 import json, sys, time
 import numpy, torch, sklearn, sklearn.linear_model, sklearn.datasets, matplotlib.pyplot, torchinfo, student_utils
 import nbformat
-from grading.worker import OTTER_LINE
-from grading import warm_up
+from grading.notebooks import without_otter_lines
+from grading.inside import warm_up
 torch.set_num_threads(1)
 warm_up.optimizers(), warm_up.plots()  # what torch and matplotlib do on first use, as a zygote pays it once
 cells = [c.source for c in nbformat.read(sys.argv[1], as_version=4).cells if c.cell_type == "code"]
 namespace = {"__name__": "__main__"}
 start = time.perf_counter()
 for source in cells:
-    code = "\n".join("" if OTTER_LINE.match(line) else line for line in source.splitlines())
+    code = without_otter_lines(source)
     code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
     exec(compile(code, "cell", "exec"), namespace)
 print(json.dumps(time.perf_counter() - start))
@@ -52,8 +52,14 @@ def own_computation(notebook: Path, workdir: Path) -> float:
     """Seconds the notebook's cells take once the libraries are imported (median of 3 runs)."""
     times = []
     for _ in range(3):
-        done = subprocess.run([sys.executable, "-c", OWN_RUN, str(notebook)], cwd=workdir, env=ONE_THREAD | {
-            "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", OWN_RUN, str(notebook)],
+            cwd=workdir,
+            env=ONE_THREAD | {"PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         times.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return sorted(times)[1]
 
@@ -63,8 +69,23 @@ def otter_loop(assignment: str, notebooks: list[Path], workdir: Path) -> float:
     for i, notebook in enumerate(notebooks):
         out = workdir / f"otter-{i}"
         out.mkdir()
-        subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(autograder_zip(assignment)),
-                        "-o", str(out), str(notebook)], check=True, capture_output=True, env=ONE_THREAD)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "otter",
+                "run",
+                "--no-logo",
+                "-a",
+                str(autograder_zip(assignment)),
+                "-o",
+                str(out),
+                str(notebook),
+            ],
+            check=True,
+            capture_output=True,
+            env=ONE_THREAD,
+        )
     return time.perf_counter() - start
 
 
@@ -92,12 +113,18 @@ def bench(assignment: str, n: int, jobs: int) -> None:
     print(f"  notebook's own computation (libraries imported, no tests)  {own:7.2f} s")
     print(f"  plain `otter run` loop, sequential     {sequential:7.1f} s  {60 * n / sequential:6.1f} submissions/min")
     print(f"  make grade (sandboxed, {jobs} workers)    {parallel:7.1f} s  {60 * n / parallel:6.1f} submissions/min")
-    print(f"  speed-up over the otter loop: {speedup:.2f}x"
-          + (f" (target {target:g}x: {'met' if speedup >= target else 'NOT met'})" if target else ""))
-    print(f"  make grade per notebook in a warm worker: {inside:.2f} s, {inside - own:.2f} s beyond the notebook's own "
-          f"computation (fork, sandbox, judge and tests) (target < 1: {'met' if inside - own < 1 else 'NOT met'})")
-    print(f"  with the run's start-up (workers importing, zygotes preloading) spread over {n} notebooks: "
-          f"{per_notebook:.2f} core-s each, {per_notebook - own:.2f} beyond the notebook's own computation")
+    print(
+        f"  speed-up over the otter loop: {speedup:.2f}x"
+        + (f" (target {target:g}x: {'met' if speedup >= target else 'NOT met'})" if target else "")
+    )
+    print(
+        f"  make grade per notebook in a warm worker: {inside:.2f} s, {inside - own:.2f} s beyond the notebook's own "
+        f"computation (fork, sandbox, judge and tests) (target < 1: {'met' if inside - own < 1 else 'NOT met'})"
+    )
+    print(
+        f"  with the run's start-up (workers importing, zygotes preloading) spread over {n} notebooks: "
+        f"{per_notebook:.2f} core-s each, {per_notebook - own:.2f} beyond the notebook's own computation"
+    )
 
 
 def main() -> None:

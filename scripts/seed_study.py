@@ -21,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grading.assignments import ASSIGNMENT_IDS, autograder_zip, examples_dir  # noqa: E402
-from grading.grade import grade_folder  # noqa: E402
+from grading.course import ASSIGNMENT_IDS  # noqa: E402
+from grading.grade.run import grade_folder  # noqa: E402
+from grading.layout import autograder_zip, examples_dir  # noqa: E402
 from student_utils.testing import MARGINS_ENV  # noqa: E402
 
 
@@ -45,8 +46,16 @@ def study(assignment: str, seeds: int, jobs: int, workdir: Path) -> int:
         (folder / "subs" / "reference.ipynb").write_bytes((examples_dir(assignment) / "reference.ipynb").read_bytes())
         zip_with_seed(autograder_zip(assignment), folder / "autograder.zip", seed)
         os.environ[MARGINS_ENV] = str(folder / "margins.jsonl")
-        (row,) = grade_folder(assignment, folder / "subs", folder / "g.csv", jobs=jobs, timeout_s=None, quiet=True,
-                              use_cache=False, autograder=folder / "autograder.zip")
+        (row,) = grade_folder(
+            assignment,
+            folder / "subs",
+            folder / "g.csv",
+            jobs=jobs,
+            timeout_s=None,
+            quiet=True,
+            use_cache=False,
+            autograder=folder / "autograder.zip",
+        )
         for q, score in row.questions.items():
             failures[q] += score < row.max_score and any(not c["passed"] for c in row.cases[q])
         if (folder / "margins.jsonl").exists():

@@ -8,12 +8,24 @@ gives each exactly 0. Several beat stock otter, which runs the tests in the stud
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+
+import nbformat
+
+from grading.author import simulated
+from grading.layout import examples_dir
 
 ANSWERS = {
-    "01-gradient-descent": {"lists": ["xs", "diverging_lrs"], "floats": ["grad_w", "grad_b", "w_sklearn", "b_sklearn",
-                                                                         "w_torch", "b_torch"],
-                            "tensors": []},
-    "02-tensors": {"lists": [], "floats": [], "tensors": ["labels", "flat_images", "X_table", "y_table", "X_dev", "y_dev"]},
+    "01-gradient-descent": {
+        "lists": ["xs", "diverging_lrs"],
+        "floats": ["grad_w", "grad_b", "w_sklearn", "b_sklearn", "w_torch", "b_torch"],
+        "tensors": [],
+    },
+    "02-tensors": {
+        "lists": [],
+        "floats": [],
+        "tensors": ["labels", "flat_images", "X_table", "y_table", "X_dev", "y_dev"],
+    },
 }
 
 GIVEN_DATA = {
@@ -83,11 +95,13 @@ COMMON = {
         """,
     "exec-behind-hex-and-a-continuation": f"""
         (exec) \\
-            (bytes.fromhex("{_hex('''
+            (bytes.fromhex("{
+        _hex('''
             import builtins
             builtins.isinstance = lambda *args: True
             builtins.abs = lambda x: 0
-            ''')}").decode())
+            ''')
+    }").decode())
         """,
     "forked-child-rewrites-results": """
         import json, os, time
@@ -359,3 +373,79 @@ PAIRED = {
 def paired(name: str, assignment: str, cheat: bool) -> str:
     code = textwrap.dedent(PAIRED[(name, assignment)]).strip()
     return code.replace("LOOKUP = True", f"LOOKUP = {cheat}").replace("CHEAT = True", f"CHEAT = {cheat}") + "\n"
+
+
+# -- the classes the red-team tests grade (queued by conftest.py)
+
+ATTACKED = ("01-gradient-descent", "02-tensors")
+AFTER_SETUP = 4  # attack cells go right after the setup cells
+
+
+def with_cells(nb: nbformat.NotebookNode, *sources: str) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    for offset, source in enumerate(sources):
+        nb.cells.insert(AFTER_SETUP + offset, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def write_attacked_class(assignment: str, folder: Path) -> None:
+    unanswered = nbformat.read(examples_dir(assignment) / "unanswered.ipynb", as_version=4)
+    for name, code in for_assignment(assignment).items():
+        nbformat.write(with_cells(unanswered, code), folder / f"{name}.ipynb")
+    reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
+    nbformat.write(reference, folder / "honest.ipynb")
+    mutant = next(e for e in simulated.load(assignment) if e.kind == "mutant").apply(reference)
+    nbformat.write(mutant, folder / "wrong.ipynb")
+    patches = for_assignment(assignment)
+    nbformat.write(
+        with_cells(
+            mutant,
+            patches["patch-torch-and-numpy"],
+            patches["exec-behind-hex-and-a-continuation"],
+            patches["ipython-post-run-hook"],
+        ),
+        folder / "wrong-and-patched.ipynb",
+    )
+
+
+def hedging(mode: str) -> simulated.Edit:
+    """04's reference, with Questions 2 and 4 answered one way or the other: "first" and "second"
+    answer the same in both runs; "hedge" answers each way in one run of a checkpoint, telling
+    them apart by whether its own X_blobs was replaced by the reference's."""
+    second_run = {"first": "False", "second": "True", "hedge": "X_blobs is not _MINE"}[mode]
+    return simulated.Edit(
+        "mutant",
+        f"hedge-{mode}",
+        find=[
+            "X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)",
+            "return (torch.clamp(logits, min=0) + torch.log1p(torch.exp(-logits.abs())) - y * logits).mean()",
+            "optimizer = torch.optim.Adam(model.parameters(), lr=lr)",
+        ],
+        replace=[
+            "X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)\n"
+            "X_blobs = X_blobs.clone()\nX_blobs[0, 0] += 1e-6  # Question 1 still passes, and the checkpoint runs twice\n"
+            f"_MINE = X_blobs\ndef second_run():\n    return {second_run}",
+            "loss = torch.clamp(logits, min=0) + torch.log1p(torch.exp(-logits.abs())) - y * logits\n"
+            "    return loss.sum() if second_run() else loss.mean()",
+            "optimizer = (torch.optim.Adam if second_run() else torch.optim.SGD)(model.parameters(), lr=lr)",
+        ],
+    )
+
+
+TRICKED = sorted({assignment for _, assignment in PAIRED} | {"04-bce-classifier"})
+
+
+def write_trick_class(assignment: str, folder: Path) -> None:
+    """Each paired trick of ``assignment`` with and without the trick (``<name>-cheat``,
+    ``<name>-honest``), and for 04 the notebooks that hedge across a checkpoint's two runs."""
+    unanswered = nbformat.read(examples_dir(assignment) / "unanswered.ipynb", as_version=4)
+    for name, where in PAIRED:
+        if where == assignment:
+            for cheat in (True, False):
+                nb = nbformat.from_dict(unanswered)
+                nb.cells.append(nbformat.v4.new_code_cell(paired(name, assignment, cheat)))
+                nbformat.write(nb, folder / f"{name}-{'cheat' if cheat else 'honest'}.ipynb")
+    if assignment == "04-bce-classifier":
+        reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
+        for mode in ("first", "second", "hedge"):
+            nbformat.write(hedging(mode).apply(reference), folder / f"hedge-{mode}.ipynb")

@@ -1,9 +1,11 @@
-"""Shared fixtures: each assignment's demo class and simulated students, graded once per session
-through the real grader, and the slow environments some tests build, started early in the
-background so they are ready when needed."""
+"""Shared fixtures: one pool of warm judges for the whole session, and the classes every test reads
+(each assignment's demo class and simulated students, the red-team notebooks), all queued on it as
+soon as the session starts, so the judges are never idle while the unit tests run. The slow
+environments some tests build start early in the background too."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -11,18 +13,24 @@ import tempfile
 import threading
 from pathlib import Path
 
+import attacks
 import matplotlib
 import nbformat
 import pytest
 
-from grading import edits
-from grading.assignments import ASSIGNMENT_IDS, ROOT, autograder_zip, examples_dir
-from grading.autograder_zip import read_autograder
-from grading.grade import grade_folder
+from grading import course
+from grading.author import simulated
+from grading.bundle import read_autograder
+from grading.grade.pool import Graders
+from grading.grade.run import ClassRun, grade_folder
+from grading.judge.grader import Config
+from grading.layout import ROOT, autograder_zip, examples_dir
 
 matplotlib.use("Agg")
-DEMO_TIMEOUT_S = 30  # the demo class has a student whose cell never ends
+JOBS = 2
 _jobs: dict[str, tuple[threading.Thread, dict]] = {}
+_scratch_dirs: list[Path] = []
+_session: dict = {}
 
 
 def in_background(name: str, work) -> None:
@@ -49,57 +57,174 @@ def wait_for(name: str):
     return result["value"]
 
 
-def build_venv(target: Path, requirements: Path, env: dict | None = None) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", str(target)], check=True, capture_output=True)
-    done = subprocess.run([str(target / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                           "-r", str(requirements)], capture_output=True, text=True, timeout=1800, env=env)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-3000:])
-    return target
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Slow environments some tests need start building at once, while the other tests run."""
-    builders = {"student_venv": _start_student_venv, "gradescope_image": _start_gradescope_image}
-    wanted = {name for item in items for name in getattr(item, "fixturenames", ()) if name in builders}
-    for name in wanted:
-        builders[name](config)
-
-
-_scratch_dirs: list[Path] = []
-
-
-def _scratch(config, name: str) -> Path:
+def scratch(name: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=f"nn-course-{name}-"))
     _scratch_dirs.append(path)
     return path
 
 
+def build_venv(target: Path, requirements: Path, env: dict | None = None) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", str(target)], check=True, capture_output=True)
+    done = subprocess.run(
+        [str(target / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env=env,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return target
+
+
+# -- the session's judges and classes
+
+
+def shared_graders() -> Graders:
+    """The session's warm judges (started on first use, closed at the end)."""
+    if "graders" not in _session:
+        _session["graders"] = Graders(JOBS, Config("bwrap"))
+    return _session["graders"]
+
+
+def start_class(assignment: str, folder: Path, timeout_s: float | None, **options) -> ClassRun:
+    """Queue a class folder on the session's judges; ``.finish()`` gives its rows (its gradebook,
+    feedback and report go to a scratch folder)."""
+    out = scratch(f"grades-{assignment}") / f"{assignment}.csv"
+    return ClassRun(assignment, folder, out, JOBS, timeout_s, quiet=True, graders=shared_graders(), **options)
+
+
+def simulated_class(assignment: str) -> Path:
+    """Every simulated student of an assignment (``solutions/students/<id>.toml``), in a folder."""
+    folder = scratch(f"students-{assignment}") / "class"
+    folder.mkdir()
+    reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
+    for edit in simulated.load(assignment):
+        nbformat.write(edit.apply(reference), folder / f"{edit.kind}-{edit.name}.ipynb")
+    return folder
+
+
+def course_digest() -> str:
+    """A hash of every course file a notebook could try to change."""
+    h = hashlib.sha256()
+    for folder in ("solutions", "autograder", "assignments", "examples", "tests", "grading"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def written_class(name: str, assignments, write, timeout_s: float) -> dict[str, ClassRun]:
+    """A class per assignment, ``write(assignment, folder)`` filling its folder, queued."""
+    runs = {}
+    for assignment in assignments:
+        folder = scratch(f"{name}-{assignment}") / "class"
+        folder.mkdir()
+        write(assignment, folder)
+        runs[assignment] = start_class(assignment, folder, timeout_s)
+    return runs
+
+
+def attacked_classes() -> dict[str, ClassRun]:
+    _session["course_digest"] = course_digest()  # before any attack runs
+    return written_class("attacks", attacks.ATTACKED, attacks.write_attacked_class, 60)
+
+
+CLASSES = {  # fixture -> what it queues: {assignment: ClassRun}
+    "graded_examples": lambda: {
+        a: start_class(a, examples_dir(a), course.DEMO_TIMEOUT_S) for a in course.ASSIGNMENT_IDS
+    },
+    "graded_students": lambda: {a: start_class(a, simulated_class(a), None) for a in course.ASSIGNMENT_IDS},
+    "attacked": attacked_classes,
+    "tricked": lambda: written_class("tricks", attacks.TRICKED, attacks.write_trick_class, 120),
+}
+
+
+def _class_rows(name: str):
+    """The fixture's classes, finished once: assignment -> {submission: row}."""
+    runs = _session.setdefault("classes", {})
+    if name not in runs:
+        runs[name] = CLASSES[name]()
+    done = _session.setdefault("done", {})
+    key = name
+
+    def get(assignment: str) -> dict:
+        if (key, assignment) not in done:
+            done[(key, assignment)] = {row.submission: row for row in runs[name][assignment].finish()}
+        return done[(key, assignment)]
+
+    return get
+
+
+GRADING_FIXTURES = {"graders", "grade", *CLASSES, "gradescope_image", "student_venv"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session, config, items):
+    """A test that grades for real (through one of the fixtures above) is marked ``sandbox``:
+    ``make test-fast`` leaves those out."""
+    for item in items:
+        if GRADING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.sandbox)
+    # The unit tier first: it runs while the judges work through the classes queued for the rest.
+    items.sort(key=lambda item: item.get_closest_marker("sandbox") is not None)
+
+
+def pytest_collection_finish(session):
+    """What the selected tests need starts at once: the classes they read, queued on the judges,
+    and the slow environments, built in the background while the other tests run."""
+    if session.config.option.collectonly:
+        return
+    wanted = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    for name in ("graded_students", "graded_examples", "attacked", "tricked"):  # the longest queue first
+        if name in wanted:
+            _class_rows(name)
+    builders = {"student_venv": _start_student_venv, "gradescope_image": _start_gradescope_image}
+    for name in wanted & set(builders):
+        builders[name]()
+
+
 def pytest_sessionfinish(session, exitstatus):
     for thread, _ in _jobs.values():
         thread.join()
+    if "graders" in _session:
+        _session["graders"].close(cancel=exitstatus != 0)
     for path in _scratch_dirs:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _start_student_venv(config) -> None:
+def _start_student_venv() -> None:
     """What the README tells a student without `make install` to do: a venv from the folder's
     requirements.txt, and the kernel the notebooks name."""
-    from grading.assignments import student_dir
+    from grading.layout import student_dir
 
     def build():
-        target = build_venv(_scratch(config, "student-venv") / "venv", student_dir("01-gradient-descent") / "requirements.txt")
-        subprocess.run([str(target / "bin" / "python"), "-m", "ipykernel", "install", "--sys-prefix", "--name",
-                        "nn-course", "--display-name", "Python (nn-course)"], check=True, capture_output=True)
+        target = build_venv(scratch("student-venv") / "venv", student_dir("01-gradient-descent") / "requirements.txt")
+        subprocess.run(
+            [
+                str(target / "bin" / "python"),
+                "-m",
+                "ipykernel",
+                "install",
+                "--sys-prefix",
+                "--name",
+                course.KERNEL,
+                "--display-name",
+                course.KERNEL_DISPLAY_NAME,
+            ],
+            check=True,
+            capture_output=True,
+        )
         return target
 
     in_background("student_venv", build)
 
 
-def _start_gradescope_image(config) -> None:
-    from gradescope_like import build
+def _start_gradescope_image() -> None:
+    """Gradescope's image, built from a zip, and every run the Gradescope tests read."""
+    from gradescope_like import build_and_run
 
-    in_background("gradescope_image", lambda: build(_scratch(config, "gradescope-image")))
+    in_background("gradescope_image", lambda: build_and_run(scratch("gradescope")))
 
 
 @pytest.fixture(scope="session")
@@ -108,42 +233,57 @@ def student_venv() -> Path:
 
 
 @pytest.fixture(scope="session")
-def gradescope_image() -> Path:
+def gradescope_image() -> tuple[Path, dict]:
+    """(the image's folder, {(assignment, notebook): results.json})."""
     return wait_for("gradescope_image")
 
 
 @pytest.fixture(scope="session")
-def graded_examples(tmp_path_factory):
-    """Grade each assignment's demo class (examples/<id>/) once per session."""
-    cache: dict[str, dict] = {}
-
-    def get(assignment: str) -> dict:
-        if assignment not in cache:
-            out = tmp_path_factory.mktemp(assignment) / f"{assignment}.csv"
-            rows = grade_folder(assignment, examples_dir(assignment), out, jobs=2, timeout_s=DEMO_TIMEOUT_S, quiet=True)
-            cache[assignment] = {row.submission: row for row in rows}
-        return cache[assignment]
-
-    return get
+def graders() -> Graders:
+    return shared_graders()
 
 
 @pytest.fixture(scope="session")
-def graded_students(tmp_path_factory):
-    """Grade every simulated student (tests/students/<id>.toml) of an assignment in one parallel run."""
-    cache: dict[str, dict] = {}
+def grade(graders, tmp_path_factory):
+    """``grade(assignment, folder, timeout_s=None, **options)``: rows, graded by the warm judges."""
 
-    def get(assignment: str) -> dict:
-        if assignment not in cache:
-            folder = tmp_path_factory.mktemp(f"students-{assignment}")
-            reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
-            for edit in edits.load(assignment):
-                nbformat.write(edit.apply(reference), folder / f"{edit.kind}-{edit.name}.ipynb")
-            rows = grade_folder(assignment, folder, folder.parent / f"{assignment}.csv", jobs=2, timeout_s=None,
-                                quiet=True)
-            cache[assignment] = {Path(r.submission).stem: r for r in rows}
-        return cache[assignment]
+    def run(assignment: str, folder: Path, timeout_s: float | None = None, out: Path | None = None, **options):
+        out = out or tmp_path_factory.mktemp("grades") / f"{assignment}.csv"
+        return grade_folder(assignment, folder, out, JOBS, timeout_s, quiet=True, graders=graders, **options)
 
-    return get
+    return run
+
+
+@pytest.fixture(scope="session")
+def graded_examples():
+    """Each assignment's demo class (examples/<id>/), graded once: submission -> row."""
+    return _class_rows("graded_examples")
+
+
+@pytest.fixture(scope="session")
+def graded_students():
+    """Every simulated student of an assignment, graded once: "<kind>-<name>" -> row."""
+    rows = _class_rows("graded_students")
+    return lambda assignment: {Path(name).stem: row for name, row in rows(assignment).items()}
+
+
+@pytest.fixture(scope="session")
+def attacked():
+    """The red-team class of each attacked assignment, graded once: notebook stem -> row."""
+    rows = _class_rows("attacked")
+    return lambda assignment: {Path(name).stem: row for name, row in rows(assignment).items()}
+
+
+@pytest.fixture(scope="session")
+def tricked():
+    """The paired tricks and the checkpoint hedgers of each assignment, graded once: stem -> row."""
+    rows = _class_rows("tricked")
+    return lambda assignment: {Path(name).stem: row for name, row in rows(assignment).items()}
+
+
+@pytest.fixture(scope="session")
+def course_digest_before(attacked) -> str:
+    return _session["course_digest"]
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +295,7 @@ def pytest_generate_tests(metafunc):
     """Tests that take ``assignment`` run for all five, unless they choose their own."""
     chosen = any("assignment" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
     if "assignment" in metafunc.fixturenames and "edit" not in metafunc.fixturenames and not chosen:
-        metafunc.parametrize("assignment", ASSIGNMENT_IDS)
+        metafunc.parametrize("assignment", course.ASSIGNMENT_IDS)
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ def test_seeded_leaves_the_callers_random_numbers_alone():
 
 def test_backward_through_leaves_gradients_on_the_arguments():
     z = torch.tensor([1.0, -2.0], requires_grad=True)
-    out = testing.backward_through(lambda t: (t ** 3).sum(), z)
+    out = testing.backward_through(lambda t: (t**3).sum(), z)
     assert out.item() == -7.0 and z.grad.tolist() == [3.0, 12.0]
 
 
@@ -170,11 +170,14 @@ def test_thresholds_count_nan_as_failing_and_log_their_margins(tmp_path, monkeyp
 
 def test_check_notebook_names_what_is_left_to_do(tmp_path, capsys):
     import nbformat
+
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", execution_count=1),
-                nbformat.v4.new_code_cell("y = ...", metadata={"tags": ["otter_answer_cell"]}, execution_count=3),
-                nbformat.v4.new_code_cell("z = 2", execution_count=2),
-                nbformat.v4.new_code_cell("w = 3")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", execution_count=1),
+        nbformat.v4.new_code_cell("y = ...", metadata={"tags": ["otter_answer_cell"]}, execution_count=3),
+        nbformat.v4.new_code_cell("z = 2", execution_count=2),
+        nbformat.v4.new_code_cell("w = 3"),
+    ]
     nbformat.write(nb, tmp_path / "a.ipynb")
     assert not su.check_notebook(tmp_path / "a.ipynb")
     out = capsys.readouterr().out
@@ -193,11 +196,15 @@ def test_a_python_without_torch_is_told_what_to_do(tmp_path):
     import subprocess
     import sys
 
-    from grading.assignments import STUDENT_UTILS
+    from grading.layout import STUDENT_UTILS
 
     shutil.copytree(STUDENT_UTILS, tmp_path / "student_utils")
-    result = subprocess.run([sys.executable, "-S", "-c", "import sys; sys.path.insert(0, '.'); import student_utils"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", "import sys; sys.path.insert(0, '.'); import student_utils"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "lacks: torch" in result.stderr and "Python (nn-course)" in result.stderr
     assert "%pip install -r requirements.txt" in result.stderr
@@ -211,6 +218,7 @@ def test_standardize_is_a_layer_without_parameters():
 
 def test_downloaded_files_are_checked_against_their_hashes(tmp_path, monkeypatch):
     import gzip as gz
+
     mirror = tmp_path / "mirror"
     mirror.mkdir()
     for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
@@ -224,8 +232,17 @@ def test_downloaded_files_are_checked_against_their_hashes(tmp_path, monkeypatch
     assert not (tmp_path / "bad" / "t10k-labels-idx1-ubyte.gz").exists()
 
 
-@pytest.mark.parametrize("module", ["student_utils", "student_utils.testing", "student_utils.plots",
-                                    "student_utils.device", "student_utils.seed", "student_utils.layers"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "student_utils",
+        "student_utils.testing",
+        "student_utils.plots",
+        "student_utils.device",
+        "student_utils.seed",
+        "student_utils.layers",
+    ],
+)
 def test_the_examples_in_the_docstrings_hold(module):
     """Students read these examples: they must run as shown."""
     import doctest

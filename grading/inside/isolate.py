@@ -5,11 +5,14 @@ good. Each step is done where the machine allows it, and ``Isolation`` records w
 so the gradebook can say when limits were weaker than the defaults:
 
 - join the job's cgroups (memory, processes, CPU for the job as a whole);
-- new mount, PID and IPC namespaces: every mount turns read-only but a private, size-capped tmpfs
-  holding the working folder, HOME and TMPDIR (the cap on what the job may write in total) and its
-  own /dev/shm; its own /proc, and no view of other jobs' processes;
+- new mount, PID, IPC and network namespaces: every mount turns read-only but a private,
+  size-capped tmpfs holding the working folder, HOME and TMPDIR (the cap on what the job may write
+  in total) and its own /dev/shm; its own /proc, no view of other jobs' processes, no socket that
+  reaches another job;
 - per-process limits (address space only as a fallback, file size, open files, core dumps);
-- its own unprivileged uid when the zygote is root, and no way back (no_new_privs, no capabilities).
+- its own unprivileged uid when the zygote is root (a fresh one per job: ``grading.host.uids``), and
+  no way back (no_new_privs, no capabilities);
+- no kernel keyrings (``seccomp``): the one kind of state a uid could carry past its job.
 """
 
 from __future__ import annotations
@@ -23,10 +26,33 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x10000000, 0x20000000, 0x08000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+from . import seccomp
+
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWNET = (
+    0x00020000,
+    0x10000000,
+    0x20000000,
+    0x08000000,
+    0x40000000,
+)
+JOB_NAMESPACES = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
+    1,
+    2,
+    4,
+    8,
+    32,
+    4096,
+    16384,
+    1 << 18,
+)
 MS_RELATIME = 1 << 21
-SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 1  # the same number on x86-64 and arm64
+SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = (
+    442,
+    -100,
+    0x8000,
+    1,
+)  # the same number on x86-64 and arm64
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
 JOB_DIR = "/tmp/nn-job"  # the job's own size-capped tmpfs: work/ (the cwd), home/ and tmp/
 
@@ -40,8 +66,14 @@ def _call(name: str, *args) -> None:
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    _call("mount", source and source.encode(), target.encode(), fstype and fstype.encode(), ctypes.c_ulong(flags),
-          data and data.encode())
+    _call(
+        "mount",
+        source and source.encode(),
+        target.encode(),
+        fstype and fstype.encode(),
+        ctypes.c_ulong(flags),
+        data and data.encode(),
+    )
 
 
 @dataclass
@@ -54,6 +86,7 @@ class Isolation:
     own_uid: bool = False
     address_space_limit: bool = False  # memory held per process by RLIMIT_AS (no memory cgroup)
     process_limit: bool = False
+    no_keyrings: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,8 +111,17 @@ def _make_all_mounts_read_only() -> bool:
     also covers what a job keeping uid 0 of a user namespace, or its grader's uid, could otherwise
     write: device nodes such as /dev/null stay writable, as on any read-only file system."""
     attr = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY, 0, 0, 0)  # struct mount_attr: set, clear, propagation, userns
-    return _libc.syscall(ctypes.c_long(SYS_MOUNT_SETATTR), ctypes.c_int(AT_FDCWD), b"/", ctypes.c_uint(AT_RECURSIVE),
-                         ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr))) == 0
+    return (
+        _libc.syscall(
+            ctypes.c_long(SYS_MOUNT_SETATTR),
+            ctypes.c_int(AT_FDCWD),
+            b"/",
+            ctypes.c_uint(AT_RECURSIVE),
+            ctypes.byref(attr),
+            ctypes.c_size_t(ctypes.sizeof(attr)),
+        )
+        == 0
+    )
 
 
 def _write_uid_map(uid: int, gid: int) -> None:
@@ -166,6 +208,7 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
     else:
         _drop_capabilities()
     _call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    done.no_keyrings = seccomp.deny_keyrings()
     os.chdir(f"{top}/work")
     os.environ.update(HOME=f"{top}/home", TMPDIR=f"{top}/tmp")
     tempfile.tempdir = f"{top}/tmp"  # the zygote already asked once: forget its answer
@@ -173,7 +216,7 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
 
 
 def _unshare(user_namespace_allowed: bool) -> bool:
-    """New mount, PID and IPC namespaces; and a user namespace as well only where they need one.
+    """New mount, PID, IPC and network namespaces; and a user namespace as well only where they need one.
 
     Root, even root of a user namespace (a rootless container), does without: a nested user
     namespace would lock the mounts an outer bubblewrap made over /proc and forbid the job's own
@@ -182,14 +225,14 @@ def _unshare(user_namespace_allowed: bool) -> bool:
     uid, and that uid (no access to the root-only autograder files) matters more.
     """
     try:
-        _call("unshare", CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
+        _call("unshare", JOB_NAMESPACES)
         return True
     except OSError:
         if not user_namespace_allowed:
             return False
     outer_uid, outer_gid = os.geteuid(), os.getegid()
     try:
-        _call("unshare", CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUSER)
+        _call("unshare", JOB_NAMESPACES | CLONE_NEWUSER)
     except OSError:
         return False
     _write_uid_map(outer_uid, outer_gid)

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from .. import wire
+from ..wire.messages import ErrorType, Event, Op
 
 MAX_MESSAGE_CHARS = 500
 
@@ -43,11 +44,20 @@ class Handles:
         if key not in self._by_id:
             ref = f"r{len(self._by_ref) + 1}"
             self._by_ref[ref], self._by_id[key] = obj, ref
-        kind = "class" if isinstance(obj, type) else "function" if callable(obj) and not isinstance(obj, nn.Module) \
+        kind = (
+            "class"
+            if isinstance(obj, type)
+            else "function"
+            if callable(obj) and not isinstance(obj, nn.Module)
             else "object"
+        )
         name = getattr(obj, "__qualname__", None) if kind != "object" else None
-        return {"$": "ref", "id": self._by_id[key], "kind": kind,
-                "name": str(name if isinstance(name, str) else type(obj).__name__)[:200]}
+        return {
+            "$": "ref",
+            "id": self._by_id[key],
+            "kind": kind,
+            "name": str(name if isinstance(name, str) else type(obj).__name__)[:200],
+        }
 
     def get(self, ref: str):
         if ref not in self._by_ref:
@@ -79,7 +89,7 @@ class Session:
             self.shell.user_ns.update(before.get(index, {}))
             if index in skip:
                 continue
-            wire.send(self.sock, {"event": "cell", "index": index})
+            wire.send(self.sock, {"event": Event.CELL, "index": index})
             left = deadline - time.monotonic()
             if left > 0:
                 signal.setitimer(signal.ITIMER_REAL, left)
@@ -95,7 +105,7 @@ class Session:
             if error is not None:
                 errors.append([index, type(error).__name__[:80]])
             _close_figures()
-        wire.send(self.sock, {"event": "done", "errors": errors, "stopped": stopped})
+        wire.send(self.sock, {"event": Event.DONE, "errors": errors, "stopped": stopped})
 
     # -- requests
 
@@ -111,12 +121,12 @@ class Session:
     def answer(self, header: dict, blob: bytes) -> None:
         op = header.get("op")
         try:
-            if op == "get":
+            if op == Op.GET:
                 name = header.get("name")
                 if name not in self.shell.user_ns:
                     raise NameError(f"name {name!r} is not defined")
                 value, received = self.shell.user_ns[name], {}
-            elif op == "call":
+            elif op == Op.CALL:
                 decoder = self._decoder(header, blob)
                 target = decoder.value(header["target"])
                 args = decoder.value(header["args"])
@@ -138,15 +148,16 @@ class Session:
         try:
             self._reply(value, received)
         except BaseException as e:  # noqa: BLE001 - what came back cannot be sent as data
-            self._fail("Unreadable", e)
+            self._fail(ErrorType.UNREADABLE, e)
 
     def _fail(self, kind: str, e: BaseException) -> None:
         self._leave_if_forked()
         wire.send(self.sock, {"ok": False, "error": {"type": kind[:80], "message": str(e)[:MAX_MESSAGE_CHARS]}})
 
     def _reply(self, value, received: dict) -> None:
-        encoder = wire.Encoder(prefix="s", on_unknown=self.handles.ref,
-                               known={id(obj): ident for ident, obj in received.items()})
+        encoder = wire.Encoder(
+            prefix="s", on_unknown=self.handles.ref, known={id(obj): ident for ident, obj in received.items()}
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             encoded = encoder.value(value)
@@ -168,9 +179,9 @@ class Session:
                 header, blob = wire.receive(self.sock)
             except (EOFError, ConnectionError):
                 return
-            if header.get("op") == "run":
+            if header.get("op") == Op.RUN:
                 self.run_notebook(header, blob)
-            elif header.get("op") == "bye":
+            elif header.get("op") == Op.BYE:
                 return
             else:
                 self.answer(header, blob)

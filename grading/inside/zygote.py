@@ -3,11 +3,8 @@
 Importing torch, scikit-learn and matplotlib costs seconds per interpreter; a fork costs
 milliseconds. Like PrairieLearn's zygote, this process never runs student code itself: each job is
 a fresh fork that isolates itself (``isolate.enter``), resets every seed, and serves one notebook
-(``serve.serve``). Runs inside the sandbox; the judge talks to it over a SEQPACKET socket:
-
-    judge -> zygote   {"op": "spawn", "job": k, "uid": u, "limits": {...}, "cgroups": [...]} + fds
-    zygote -> judge   {"event": "spawned", "job": k} / {"event": "exited", "job": k, "status": s}
-    judge -> zygote   {"op": "kill", "job": k}
+(``serve.serve``). Runs inside the sandbox; the judge talks to it over a SEQPACKET socket
+(``grading.wire.messages``).
 """
 
 from __future__ import annotations
@@ -22,11 +19,27 @@ import socket
 import sys
 import threading
 
-from .. import warm_up
+from ..wire.messages import Event, Op
+from . import warm_up
 
-PRELOAD = ("numpy", "torch", "torch.nn", "torch.optim", "torch.utils.data", "sklearn", "sklearn.linear_model",
-           "sklearn.datasets", "matplotlib", "matplotlib.pyplot", "torchinfo", "tqdm", "student_utils",
-           "IPython.core.interactiveshell", "grading.inside.serve", "grading.inside.isolate")
+PRELOAD = (
+    "numpy",
+    "torch",
+    "torch.nn",
+    "torch.optim",
+    "torch.utils.data",
+    "sklearn",
+    "sklearn.linear_model",
+    "sklearn.datasets",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "torchinfo",
+    "tqdm",
+    "student_utils",
+    "IPython.core.interactiveshell",
+    "grading.inside.serve",
+    "grading.inside.isolate",
+)
 JOB_SEED = 0
 
 
@@ -64,8 +77,8 @@ def _close_all_but(keep: set[int]) -> None:
 
 def _run_job(channel_fd: int, request: dict, cgroup_fds: dict[str, int]) -> None:
     """In the forked child: isolate, then serve. Never returns."""
+    from ..wire import frame
     from . import isolate, serve
-    from .. import wire
 
     try:
         _close_all_but({channel_fd, *cgroup_fds.values()})
@@ -73,7 +86,7 @@ def _run_job(channel_fd: int, request: dict, cgroup_fds: dict[str, int]) -> None
         done = isolate.enter(request.get("uid"), limits, cgroup_fds)
         _reset_state()
         channel = socket.socket(fileno=channel_fd)
-        wire.send(channel, {"event": "isolated", "isolation": done.__dict__})
+        frame.send(channel, {"event": Event.ISOLATED, "isolation": done.__dict__})
         serve.serve(channel)
     except BaseException as e:  # noqa: BLE001 - report and leave; the judge notes the job failed
         try:
@@ -87,8 +100,11 @@ def _run_job(channel_fd: int, request: dict, cgroup_fds: dict[str, int]) -> None
 def main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     preload()
-    control.send(json.dumps({"event": "ready", "threads": threading.active_count(),
-                             "tasks": len(os.listdir("/proc/self/task"))}).encode())
+    control.send(
+        json.dumps(
+            {"event": Event.READY, "threads": threading.active_count(), "tasks": len(os.listdir("/proc/self/task"))}
+        ).encode()
+    )
     jobs: dict[int, tuple[int, int | None]] = {}  # pid -> (job id, uid)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wake select() when a job ends
     while True:
@@ -108,7 +124,7 @@ def main(control_fd: int) -> None:
                 _kill(pid, uid)
             return
         request = json.loads(data)
-        if request["op"] == "spawn":
+        if request["op"] == Op.SPAWN:
             channel_fd, cgroup_fds = fds[0], dict(zip(request.get("cgroups", []), fds[1:]))
             pid = os.fork()
             if pid == 0:
@@ -116,11 +132,13 @@ def main(control_fd: int) -> None:
             for fd in fds:
                 os.close(fd)
             jobs[pid] = (request["job"], request.get("uid"))
-            control.send(json.dumps({"event": "spawned", "job": request["job"]}).encode())
-        elif request["op"] == "kill":
-            for pid, (job, uid) in list(jobs.items()):
-                if job == request["job"]:
-                    _kill(pid, uid)
+            control.send(json.dumps({"event": Event.SPAWNED, "job": request["job"]}).encode())
+        elif request["op"] == Op.KILL:
+            pids = [pid for pid, (job, _) in jobs.items() if job == request["job"]]
+            for pid in pids:
+                _kill(pid, jobs[pid][1])  # its EXITED follows when it is reaped
+            if not pids:  # already gone (and reported)
+                control.send(json.dumps({"event": Event.EXITED, "job": request["job"], "status": None}).encode())
 
 
 def _kill(pid: int, uid: int | None) -> None:
@@ -158,8 +176,11 @@ def _reap(jobs: dict[int, int], control: socket.socket) -> None:
             job, uid = jobs.pop(pid)
             _kill_uid(uid)  # what the job left running
             try:
-                control.send(json.dumps({"event": "exited", "job": job,
-                                         "status": os.waitstatus_to_exitcode(status)}).encode())
+                control.send(
+                    json.dumps(
+                        {"event": Event.EXITED, "job": job, "status": os.waitstatus_to_exitcode(status)}
+                    ).encode()
+                )
             except OSError:  # the judge is gone; the main loop notices
                 pass
 

@@ -18,13 +18,13 @@ cells of the autograder; they cross into the sandbox as data, like a test's argu
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from ..notebooks import check_cell
 from . import given
 from .remote import Missing
 
@@ -39,8 +39,13 @@ def assigned_names(source: str) -> list[str]:
     """Names a cell assigns at its top level (``X, y = ...``), not the functions it defines."""
     names = []
     for node in ast.parse(source).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-            if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
             for leaf in ast.walk(target):
                 if isinstance(leaf, ast.Name) and leaf.id not in names:
@@ -63,25 +68,27 @@ def same(got, want) -> bool:
     if isinstance(got, Missing):
         return False
     if isinstance(want, torch.Tensor):
-        return (isinstance(got, torch.Tensor) and got.dtype == want.dtype and got.shape == want.shape
-                and got.device == want.device and torch.equal(got, want))
+        return (
+            isinstance(got, torch.Tensor)
+            and got.dtype == want.dtype
+            and got.shape == want.shape
+            and got.device == want.device
+            and torch.equal(got, want)
+        )
     if isinstance(want, np.ndarray):
         return isinstance(got, np.ndarray) and got.dtype == want.dtype and np.array_equal(got, want)
     if isinstance(want, DataLoader):  # what the wire carries of one: data, batches, shuffling
-        return (type(got) is DataLoader and (got.batch_size, got.drop_last) == (want.batch_size, want.drop_last)
-                and type(got.sampler) is type(want.sampler)
-                and len(got.dataset.tensors) == len(want.dataset.tensors)
-                and all(same(a, b) for a, b in zip(got.dataset.tensors, want.dataset.tensors)))
+        return (
+            type(got) is DataLoader
+            and (got.batch_size, got.drop_last) == (want.batch_size, want.drop_last)
+            and type(got.sampler) is type(want.sampler)
+            and len(got.dataset.tensors) == len(want.dataset.tensors)
+            and all(same(a, b) for a, b in zip(got.dataset.tensors, want.dataset.tensors))
+        )
     try:
         return type(got) is type(want) and bool(got == want)
     except Exception:  # noqa: BLE001 - values that cannot be compared are not the same
         return False
-
-
-def check_cell(cells: list[str], question: str) -> int | None:
-    """The index of the code cell that checks ``question`` (``grader.check("q1")``), if any."""
-    pattern = re.compile(rf"""grader\.check\(\s*["']{re.escape(question)}["']\s*\)""")
-    return next((i for i, source in enumerate(cells) if pattern.search(source)), None)
 
 
 def differing(checkpoints: list[Checkpoint], session, cells: list[str]) -> dict[int, Checkpoint]:

@@ -1,7 +1,7 @@
 """The data a notebook gives its students (``X``, ``y``, ``candidate_lrs``, ...), rebuilt by the judge.
 
 ``make student`` copies the reference notebook's cells tagged ``given`` into the autograder as
-``given.py``. The judge runs them itself, with the autograder's seed, exactly as the notebook runs
+``given.py`` (``grading.bundle``). The judge runs them itself, with the autograder's seed, exactly as the notebook runs
 them, and tests take these names from here, never from the student's namespace: a notebook that
 changes its data cannot make a wrong answer look right.
 """
@@ -14,17 +14,14 @@ import io
 import types
 
 import torch
-from torch.utils.data import DataLoader, RandomSampler, SequentialSampler, TensorDataset
+from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
-CELL_MARK = "# %% given cell"
-
-
-def join(cells: list[str]) -> str:
-    """The text of ``given.py``: each cell under a marker line."""
-    return "".join(f"{CELL_MARK} {i + 1}\n{cell.rstrip()}\n\n" for i, cell in enumerate(cells))
+from student_utils.testing import plain_loader
 
 
-def run(cells: list[tuple[str, str]], seed_variable: str | None, seed: int | None, namespace: dict | None = None) -> dict:
+def run(
+    cells: list[tuple[str, str]], seed_variable: str | None, seed: int | None, namespace: dict | None = None
+) -> dict:
     """Run ``(name, source)`` cells as the graded notebook runs them (the seed variable reset before
     each), in ``namespace`` or a new one; returns the namespace."""
     namespace = namespace if namespace is not None else {"__name__": "__given__"}
@@ -36,12 +33,6 @@ def run(cells: list[tuple[str, str]], seed_variable: str | None, seed: int | Non
 
     plt.close("all")
     return namespace
-
-
-def cells(source: str) -> list[tuple[str, str]]:
-    """The cells of ``given.py``, named for tracebacks."""
-    return [(f"given.py (cell {i})", cell.split("\n", 1)[1])
-            for i, cell in enumerate(source.split(f"{CELL_MARK} ")[1:], start=1)]
 
 
 def data(namespace: dict) -> dict:
@@ -69,17 +60,25 @@ class Given:
         value = self._values[name]
         if type(value) is torch.Tensor and not value.requires_grad:
             return self._lend(value)
-        if type(value) is DataLoader and type(value.dataset) is TensorDataset \
-                and type(value.sampler) in (RandomSampler, SequentialSampler):
-            return DataLoader(TensorDataset(*(self._lend(t) for t in value.dataset.tensors)),
-                              batch_size=value.batch_size, shuffle=type(value.sampler) is RandomSampler,
-                              drop_last=value.drop_last, generator=copy.deepcopy(value.generator))
+        if plain_loader(value):
+            return DataLoader(
+                TensorDataset(*(self._lend(t) for t in value.dataset.tensors)),
+                batch_size=value.batch_size,
+                shuffle=type(value.sampler) is RandomSampler,
+                drop_last=value.drop_last,
+                generator=copy.deepcopy(value.generator),
+            )
         return copy.deepcopy(value)
 
     def _lend(self, t: torch.Tensor) -> torch.Tensor:
         kept = self._lent.get(id(t))
-        if kept is None or kept[0] is not t or kept[1]._version != kept[2] or kept[1].requires_grad \
-                or kept[1].grad is not None:
+        if (
+            kept is None
+            or kept[0] is not t
+            or kept[1]._version != kept[2]
+            or kept[1].requires_grad
+            or kept[1].grad is not None
+        ):
             copied = t.clone() if not t.requires_grad else t.detach().clone().requires_grad_()
             kept = self._lent[id(t)] = (t, copied, copied._version)
         return kept[1]

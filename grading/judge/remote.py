@@ -7,18 +7,21 @@ student's code is ever imported or run here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from torch import nn
 
-if TYPE_CHECKING:
-    from .session import NotebookSession
+
+class Caller(Protocol):
+    """What a stand-in calls through (``session.NotebookSession``)."""
+
+    def call(self, target, args: tuple, kwargs: dict, backward: bool = False): ...
 
 
 class RemoteFunction:
     """A student's function (or class): calling it calls it in the sandbox, with a time limit."""
 
-    def __init__(self, session: "NotebookSession", ref: str, name: str, kind: str):
+    def __init__(self, session: Caller, ref: str, name: str, kind: str):
         self._session, self._ref, self._name, self._kind = session, ref, name, kind
 
     def wire_ref(self) -> dict:
@@ -39,7 +42,7 @@ class RemoteObject:
     """Something the student made that is neither data nor a layer the judge knows: tests can only
     pass it back to the student's own functions."""
 
-    def __init__(self, session: "NotebookSession", ref: str, name: str):
+    def __init__(self, session: Caller, ref: str, name: str):
         self._session, self._ref, self._name = session, ref, name
 
     def wire_ref(self) -> dict:
@@ -48,8 +51,10 @@ class RemoteObject:
     def __getattr__(self, attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
-        raise AssertionError(f"the grader cannot look inside your {self._name} object "
-                             f"(it asked for .{attr}); use the types the question asks for")
+        raise AssertionError(
+            f"the grader cannot look inside your {self._name} object "
+            f"(it asked for .{attr}); use the types the question asks for"
+        )
 
     def __repr__(self) -> str:
         return f"<your {self._name} object>"
@@ -60,7 +65,7 @@ class RemoteModule(nn.Module):
     copies on the judge's side (tests read and change them freely); only ``forward`` runs in the
     sandbox, on the live object, after the judge's copy of the state has been sent there."""
 
-    def __init__(self, session: "NotebookSession", ref: str, type_name: str):
+    def __init__(self, session: Caller, ref: str, type_name: str):
         super().__init__()
         self.__dict__.update(_session=session, _ref=ref, _type_name=type_name)
 

@@ -3,29 +3,52 @@
 The judge sends the cells, then asks for values and calls functions, each with a time limit.
 Every answer is decoded by ``grading.wire`` with full validation. When a cell never ends or kills
 its process, the job is replaced by a fresh one that runs the notebook without that cell, so one
-bug costs the points of its own question and not the whole notebook.
+bug costs the points of its own question and not the whole notebook. Every job gets a uid and a
+cgroup of its own, and when it ends, every process of it is gone before the uid is leased again.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import socket
 import time
 from dataclasses import dataclass, field
 
 from .. import wire
-from ..sandbox import Limits, Zygote
+from ..host import cgroups
+from ..host.limits import Limits
+from ..host.uids import Lease, UidPool
+from ..host.zygote import Zygote
+from ..wire.messages import ErrorType, Event, Op
 from .given import Given
+from .outcome import KNOWN_ERRORS, Stop
 from .remote import Missing, RemoteFunction, RemoteModule, RemoteObject
 
 GRACE_S = 10.0
+ISOLATION_TIMEOUT_S = 60.0
 MAX_RESTARTS = 2
+_CGROUP_NUMBERS = itertools.count(1)  # one cgroup per job, named by the judge's pid and this
 MAX_RECEIVED_BYTES = 2**30  # tensor data read from one run of a notebook: what the judge may hold of it
-KNOWN_ERRORS = {"MemoryError": "ran out of memory", "RecursionError": "recursed without end",
-                "Stopped": "ran out of time", "BlockingIOError": "could not start more processes"}
 # Builtin exceptions a test may catch by type; anything else the student raises arrives as StudentError.
-PASSED_THROUGH = {e.__name__: e for e in (RuntimeError, TypeError, ValueError, AttributeError, IndexError,
-                                          KeyError, NameError, ZeroDivisionError, NotImplementedError,
-                                          AssertionError, LookupError, ArithmeticError, OverflowError)}
+PASSED_THROUGH = {
+    e.__name__: e
+    for e in (
+        RuntimeError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        NameError,
+        ZeroDivisionError,
+        NotImplementedError,
+        AssertionError,
+        LookupError,
+        ArithmeticError,
+        OverflowError,
+    )
+}
 
 
 class StudentError(Exception):
@@ -38,11 +61,12 @@ class NotAnswering(AssertionError):
 
 @dataclass
 class Job:
-    """One forked job and its channel."""
+    """One forked job, its channel, and what it holds of the host (uid, cgroup)."""
 
     job: int
     sock: socket.socket
-    isolation: dict = field(default_factory=dict)
+    lease: Lease | None
+    cgroup: cgroups.JobCgroup | None
 
 
 @dataclass
@@ -50,21 +74,31 @@ class RunReport:
     """What happened while the notebook ran, in the judge's own words (never the student's)."""
 
     cell_errors: dict[int, str] = field(default_factory=dict)  # cell index -> exception type name
-    skipped: dict[int, str] = field(default_factory=dict)  # cell index -> why it was left out
+    skipped: dict[int, Stop] = field(default_factory=dict)  # cell index -> why it was left out
     restarts: int = 0
     isolation: dict = field(default_factory=dict)
 
+    @property
+    def timed_out(self) -> bool:
+        return Stop.TIMEOUT in self.skipped.values() or ErrorType.STOPPED in self.cell_errors.values()
+
 
 class NotebookSession:
-    def __init__(self, zygote: Zygote, cells: list[str], seed_variable: str | None, seed: int | None,
-                 limits: Limits, uid: int | None, cgroup_factory, before: dict[int, dict] | None = None):
-        self.zygote, self.cells, self.limits, self.uid = zygote, cells, limits, uid
+    def __init__(
+        self,
+        zygote: Zygote,
+        cells: list[str],
+        seed_variable: str | None,
+        seed: int | None,
+        limits: Limits,
+        uids: UidPool | None,
+        before: dict[int, dict] | None = None,
+    ):
+        self.zygote, self.cells, self.limits, self.uids = zygote, cells, limits, uids
         self.before = before or {}  # cell index -> names and values to set before that cell runs
         self.seed_variable, self.seed = seed_variable, seed
-        self.cgroup_factory = cgroup_factory  # () -> JobCgroup | None, a fresh one per job
         self.report = RunReport()
         self.job: Job | None = None
-        self.cgroup = None
         self.test_budget_end = 0.0
         self.out_of_memory = False
         self._read = Given()  # globals already read that are plain data (get)
@@ -87,71 +121,90 @@ class NotebookSession:
         self.test_budget_end = time.monotonic() + self.limits.timeout_s
 
     def _spawn(self) -> Job:
-        self.cgroup = self.cgroup_factory()
-        fds = self.cgroup.fds() if self.cgroup is not None else {}
-        job, sock = self.zygote.spawn(self.uid, fds, address_space=self.cgroup is None)
-        sock.settimeout(60)
-        header, _ = wire.receive(sock)
-        if header.get("event") != "isolated" or not isinstance(header.get("isolation"), dict):
+        lease = self.uids.lease() if self.uids is not None else None
+        cgroup = None
+        if cgroups.version() is not None:
+            limits, name = self.limits, f"nn-course-{os.getpid()}-{next(_CGROUP_NUMBERS)}"
+            cgroup = cgroups.JobCgroup(name, limits.memory_bytes, limits.processes, limits.cpus)
+        fds = cgroup.fds() if cgroup is not None else {}
+        try:
+            job, sock = self.zygote.spawn(lease.uid if lease else None, fds, self.limits.job(cgroup is None))
+        except BaseException:
+            self._release(None, lease, cgroup)
+            raise
+        self.job = Job(job, sock, lease, cgroup)
+        header, _ = wire.receive(sock, timeout=ISOLATION_TIMEOUT_S)
+        if header.get("event") != Event.ISOLATED or not isinstance(header.get("isolation"), dict):
             raise wire.ProtocolError("the job did not report its sandbox")
         self.report.isolation = {k: v for k, v in header["isolation"].items() if isinstance(v, (bool, list))}
-        return Job(job, sock, self.report.isolation)
+        return self.job
 
-    def _run_once(self) -> tuple[int, str] | None:
+    def _run_once(self) -> tuple[int, Stop] | None:
         """None when the notebook ran to its end; else (cell, why) for the cell that stopped it."""
         self._stop()
         self.report.cell_errors.clear()
         self._read.clear()
         self._received = 0
-        self.job = self._spawn()
+        job = self._spawn()
         encoder = wire.Encoder(prefix="j", on_unknown=_refuse)
-        request = {"op": "run", "cells": self.cells, "skip": sorted(self.report.skipped),
-                   "seed_variable": self.seed_variable, "seed": self.seed, "timeout": self.limits.timeout_s}
+        request = {
+            "op": Op.RUN,
+            "cells": self.cells,
+            "skip": sorted(self.report.skipped),
+            "seed_variable": self.seed_variable,
+            "seed": self.seed,
+            "timeout": self.limits.timeout_s,
+        }
         if self.before:
             request["set"] = encoder.value(self.before)
-        wire.send(self.job.sock, *encoder.finish(request))
+        wire.send(job.sock, *encoder.finish(request))
         deadline = time.monotonic() + self.limits.timeout_s + GRACE_S
         current = -1
         while True:
-            left = deadline - time.monotonic()
             try:
-                if left <= 0:
-                    raise TimeoutError
-                self.job.sock.settimeout(left)
-                header, _ = wire.receive(self.job.sock)
-            except (TimeoutError, socket.timeout):
+                header, _ = wire.receive(job.sock, timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
                 self._stop()
-                return current, "ran out of time"
+                return current, Stop.TIMEOUT
             except (EOFError, ConnectionError, wire.ProtocolError):
-                oom = self.cgroup is not None and self.cgroup.oom_killed()
-                self.out_of_memory |= oom
-                self._stop()
-                return current, "ran out of memory" if oom else "ended the notebook's process (it crashed or exited)"
-            if header.get("event") == "cell" and type(header.get("index")) is int:
+                return current, self._lost()
+            if header.get("event") == Event.CELL and type(header.get("index")) is int:
                 current = header["index"]
-            elif header.get("event") == "done":
+            elif header.get("event") == Event.DONE:
                 for item in header.get("errors", [])[:1000]:
                     if type(item) is list and len(item) == 2 and type(item[0]) is int and isinstance(item[1], str):
                         self.report.cell_errors[item[0]] = item[1]
                 stopped = header.get("stopped")
-                return (stopped, "ran out of time") if type(stopped) is int else None
+                return (stopped, Stop.TIMEOUT) if type(stopped) is int else None
             else:
                 self._stop()
-                return current, "sent something the grader does not understand"
+                return current, Stop.GARBAGE
+
+    def _lost(self) -> Stop:
+        """The job's channel broke: why (its memory ran out, or it crashed), after stopping it."""
+        oom = self.job is not None and self.job.cgroup is not None and self.job.cgroup.oom_killed()
+        self._stop()
+        return Stop.MEMORY if oom else Stop.CRASH
 
     def _stop(self) -> None:
-        if self.job is not None:
-            try:
-                wire.send(self.job.sock, {"op": "bye"})
-            except OSError:
-                pass
-            self.zygote.kill(self.job.job)
-            self.job.sock.close()
-            self.job = None
-        if self.cgroup is not None:
-            self.out_of_memory |= self.cgroup.oom_killed()
-            self.cgroup.close()
-            self.cgroup = None
+        """End the current job: every process of it, its cgroup, then its uid."""
+        if self.job is None:
+            return
+        job, self.job = self.job, None
+        try:
+            wire.send(job.sock, {"op": Op.BYE})
+        except OSError:
+            pass
+        self.zygote.kill(job.job)
+        job.sock.close()
+        self._release(job.job, job.lease, job.cgroup)
+
+    def _release(self, job: int | None, lease: Lease | None, cgroup) -> None:
+        if cgroup is not None:
+            self.out_of_memory |= cgroup.oom_killed()
+            cgroup.close()
+        if lease is not None:
+            lease.release()
 
     def close(self) -> None:
         self._stop()
@@ -171,21 +224,25 @@ class NotebookSession:
                 raise TimeoutError
             self.job.sock.settimeout(left)
             wire.send(self.job.sock, header, blob)
-            reply = wire.receive(self.job.sock)
-        except (TimeoutError, socket.timeout):
+            reply = wire.receive(self.job.sock, timeout=left)
+        except TimeoutError:
             self._stop()
             raise NotAnswering(f"your code did not answer within {timeout:g} s (an endless loop?)") from None
         except (EOFError, ConnectionError, wire.ProtocolError) as e:
-            oom = self.cgroup is not None and self.cgroup.oom_killed()
-            self.out_of_memory |= oom
+            why = (
+                "it sent something that is not valid data"
+                if isinstance(e, wire.ProtocolError)
+                else "it ran out of memory"
+                if self._lost() is Stop.MEMORY
+                else "it crashed or exited"
+            )
             self._stop()
-            why = "it ran out of memory" if oom else "it crashed or exited" if not isinstance(e, wire.ProtocolError) \
-                else "it sent something that is not valid data"
             raise NotAnswering(f"your notebook's process stopped answering: {why}") from None
         self._received += len(reply[1])
         if self._received > MAX_RECEIVED_BYTES:
-            raise NotAnswering(f"not read: your notebook's answers hold more than {MAX_RECEIVED_BYTES >> 20} MiB "
-                               "of tensors in all")
+            raise NotAnswering(
+                f"not read: your notebook's answers hold more than {MAX_RECEIVED_BYTES >> 20} MiB of tensors in all"
+            )
         return reply
 
     def _decoder(self, header: dict, blob: bytes, sent: dict, stand_ins: list) -> wire.Decoder:
@@ -209,9 +266,9 @@ class NotebookSession:
             return value
         error = header.get("error") if isinstance(header.get("error"), dict) else {}
         kind, message = str(error.get("type", "Exception"))[:80], str(error.get("message", ""))[:500]
-        if kind == "Stopped":
+        if kind == ErrorType.STOPPED:
             raise NotAnswering("your code ran out of time and was stopped")
-        if kind == "Unreadable":
+        if kind == ErrorType.UNREADABLE:
             raise AssertionError(f"the grader could not read what your code returned: {message}")
         cls = PASSED_THROUGH.get(kind, StudentError)
         raise cls(f"your code raised {kind}: {message}")
@@ -225,11 +282,14 @@ class NotebookSession:
         if name in self._read:
             return self._read[name]
         try:
-            header, blob = self._request({"op": "get", "name": name}, b"", self.limits.call_timeout_s)
+            header, blob = self._request({"op": Op.GET, "name": name}, b"", self.limits.call_timeout_s)
         except NotAnswering as e:
             return Missing(name, str(e))
-        if header.get("ok") is not True and isinstance(header.get("error"), dict) \
-                and header["error"].get("type") == "NameError":
+        if (
+            header.get("ok") is not True
+            and isinstance(header.get("error"), dict)
+            and header["error"].get("type") == "NameError"
+        ):
             return Missing(name, "run every cell, in order, before you hand in")
         stand_ins: list = []
         try:
@@ -247,25 +307,29 @@ class NotebookSession:
         """Call a student's function, class or module with the judge's data; returns data.
 
         The judge's objects among the arguments come back changed as the call changed them (a
-        model trained in place, a tensor updated in place)."""
+        model trained in place, a tensor updated in place); the callee itself never does (a
+        module's ``forward`` that changes its own layers changes only the sandbox's copy)."""
         encoder = wire.Encoder(prefix="j", on_unknown=_refuse)
-        request = {"op": "call", "timeout": self.limits.call_timeout_s, "backward": backward,
-                   "target": target.wire_ref() if isinstance(target, RemoteFunction) else encoder.value(target),
-                   "args": encoder.value(list(args)), "kwargs": encoder.value(dict(kwargs))}
+        request = {
+            "op": Op.CALL,
+            "timeout": self.limits.call_timeout_s,
+            "backward": backward,
+            "args": encoder.value(list(args)),
+            "kwargs": encoder.value(dict(kwargs)),
+        }
+        passed = encoder.objects()  # what the student's code may change is decided on the arguments' copies
+        request["target"] = target.wire_ref() if isinstance(target, RemoteFunction) else encoder.value(target)
         header, blob = encoder.finish(request)
-        sent = encoder.objects()  # before the call: what the student's code may change is decided on our copies
         reply, reply_blob = self._request(header, blob, self.limits.call_timeout_s)
         try:
-            return self._answer(reply, reply_blob, wire.updatable(sent))
+            return self._answer(reply, reply_blob, wire.updatable(passed))
         except wire.ProtocolError as e:
             raise AssertionError(f"the grader could not read what your code returned: {e}") from None
 
 
 def _refuse(obj) -> dict:
     """What the judge may send besides data: only the student's own things, back to them."""
-    if isinstance(obj, (RemoteFunction, RemoteObject)):
-        return obj.wire_ref()
-    if isinstance(obj, RemoteModule):
+    if isinstance(obj, (RemoteFunction, RemoteObject, RemoteModule)):
         return obj.wire_ref()
     raise wire.ProtocolError(f"a test tried to send a {type(obj).__name__}, which is not data")
 
@@ -273,7 +337,7 @@ def _refuse(obj) -> dict:
 def describe_errors(report: RunReport, out_of_memory: bool = False) -> list[str]:
     """Notes for the gradebook, from fixed texts only."""
     notes = [f"cell {i + 1} {why} and was left out; the rest was graded" for i, why in sorted(report.skipped.items())]
-    if out_of_memory and not any("memory" in why for why in report.skipped.values()):
+    if out_of_memory and Stop.MEMORY not in report.skipped.values():
         notes.append("a process of the notebook ran out of memory and was killed")
     for i, kind in sorted(report.cell_errors.items()):
         if kind in KNOWN_ERRORS and i not in report.skipped:

@@ -5,8 +5,13 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-NEEDED = {"torch": "torch", "numpy": "numpy", "sklearn": "scikit-learn", "matplotlib": "matplotlib",
-          "otter": "otter-grader"}
+NEEDED = {
+    "torch": "torch",
+    "numpy": "numpy",
+    "sklearn": "scikit-learn",
+    "matplotlib": "matplotlib",
+    "otter": "otter-grader",
+}
 
 
 def missing() -> list[str]:
@@ -19,8 +24,9 @@ def check() -> None:
         raise ModuleNotFoundError(
             f"This notebook's kernel runs the Python at {sys.executable}, which lacks: {', '.join(lacking)}.\n"
             "Fix it one of these ways:\n"
-            "  - if you ran `make install` in the course folder: pick the kernel \"Python (nn-course)\"\n"
+            '  - if you ran `make install` in the course folder: pick the kernel "Python (nn-course)"\n'
             "    (Jupyter: Kernel > Change Kernel; VS Code: the kernel picker at the top right);\n"
             "  - otherwise install them into this kernel, from a cell: %pip install -r requirements.txt\n"
             "    (requirements.txt is in the assignment's folder; on Colab, upload the folder first),\n"
-            "    then restart the kernel.")
+            "    then restart the kernel."
+        )

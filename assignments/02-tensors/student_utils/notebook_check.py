@@ -34,8 +34,9 @@ def problems(path: str | Path) -> list[str]:
         elif count is not None:
             counts.append((number, count))
         answer = "otter_answer_cell" in cell.get("metadata", {}).get("tags", [])
-        if answer and any(line.strip() == UNANSWERED or line.rstrip().endswith(f"= {UNANSWERED}")
-                          for line in source.splitlines()):
+        if answer and any(
+            line.strip() == UNANSWERED or line.rstrip().endswith(f"= {UNANSWERED}") for line in source.splitlines()
+        ):
             found.append(f"cell {number} still has a `...` to replace")
     out_of_order = [a for (a, ca), (_, cb) in zip(counts, counts[1:]) if cb < ca]
     if out_of_order:

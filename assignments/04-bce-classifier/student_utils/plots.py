@@ -35,8 +35,7 @@ def plot_regression(X, y, y_hat=None, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_decision_boundary(model: torch.nn.Module, X, y, ax: Axes | None = None,
-                           resolution: int = 200) -> Axes:
+def plot_decision_boundary(model: torch.nn.Module, X, y, ax: Axes | None = None, resolution: int = 200) -> Axes:
     """Shade where a binary classifier that outputs logits of shape ``(N, 1)`` predicts class 1.
 
     ``X`` has shape ``(N, 2)`` and ``y`` holds 0/1 labels. The model is evaluated in ``eval()``

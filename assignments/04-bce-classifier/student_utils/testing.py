@@ -120,8 +120,8 @@ def standard_layers_only(model: torch.nn.Module) -> bool:
 
 
 def plain_loader(loader) -> bool:
-    """Whether ``loader`` is ``DataLoader(dataset, batch_size=..., shuffle=..., drop_last=...)`` with
-    nothing of its own: no sampler drawing with replacement or from other data, no
+    """Whether ``loader`` is ``DataLoader(TensorDataset(...), batch_size=..., shuffle=..., drop_last=...)``
+    with nothing of its own: no sampler drawing with replacement or from other data, no
     ``batch_sampler``, no ``collate_fn``. The autograder rebuilds a loader from these settings, so
     anything else would be lost, and your loader is graded only when it is plain.
 
@@ -132,16 +132,33 @@ def plain_loader(loader) -> bool:
     >>> plain_loader(DataLoader(data, batch_size=2, sampler=RandomSampler(data, replacement=True)))
     False
     """
-    from torch.utils.data import BatchSampler, RandomSampler, SequentialSampler, default_collate, default_convert
+    from torch.utils.data import (
+        BatchSampler,
+        DataLoader,
+        RandomSampler,
+        SequentialSampler,
+        TensorDataset,
+        default_collate,
+        default_convert,
+    )
 
+    if type(loader) is not DataLoader or type(loader.dataset) is not TensorDataset:
+        return False
     s, batches = loader.sampler, loader.batch_sampler
-    sampler = type(s) is SequentialSampler or (type(s) is RandomSampler and not s.replacement and s._num_samples is None)
+    sampler = type(s) is SequentialSampler or (
+        type(s) is RandomSampler and not s.replacement and s._num_samples is None
+    )
     if not sampler or s.data_source is not loader.dataset:
         return False
     if batches is None:  # batch_size=None: one example at a time
         return loader.collate_fn is default_convert
-    return (type(batches) is BatchSampler and batches.sampler is s and batches.batch_size == loader.batch_size
-            and batches.drop_last == loader.drop_last and loader.collate_fn is default_collate)
+    return (
+        type(batches) is BatchSampler
+        and batches.sampler is s
+        and batches.batch_size == loader.batch_size
+        and batches.drop_last == loader.drop_last
+        and loader.collate_fn is default_collate
+    )
 
 
 MARGINS_ENV = "NN_COURSE_MARGINS"
@@ -173,8 +190,9 @@ def failing(checks) -> bool:
     >>> failing([("loss ratio", 0.1, 0.3, False)]), failing([("accuracy", float("nan"), 0.9, True)])
     (False, True)
     """
-    return any(not (float(value) > threshold if above else float(value) < threshold)
-               for _, value, threshold, above in checks)
+    return any(
+        not (float(value) > threshold if above else float(value) < threshold) for _, value, threshold, above in checks
+    )
 
 
 def check_thresholds(checks) -> None:

@@ -1,0 +1,5 @@
+"""``make student``: ``python -m grading.author [ids...]``."""
+
+from .assign import main
+
+main()

@@ -1,0 +1,206 @@
+"""``make student``: turn each reference notebook into its student version, autograder and examples.
+
+otter assign splits the reference into the student notebook and otter's test files; this module
+runs it in a scratch folder and lays out what the course hands out:
+
+- ``assignments/<id>/``: the notebook (kernel ``Python (nn-course)``), its public tests, a copy of
+  ``student_utils`` and the ``requirements.txt`` a student's environment needs;
+- ``autograder/<id>/``: the reference notebook, every test, ``given.py`` (the cells tagged
+  ``given``: data the judge rebuilds itself) and the zip (which also holds the cells tagged
+  ``checkpoint``: results of a question that later questions build on) for ``make grade`` and Gradescope, whose
+  entry point runs the same judge as ``make grade``;
+- ``examples/<id>/``: a demo class of submissions (``grading.author.demo_class``).
+
+The output is reproducible (stable cell ids, a zip with sorted entries and no dates), so the
+generated files are committed and a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from .. import bundle, course
+from ..layout import (
+    GRADESCOPE_FILES,
+    GRADING,
+    GRADING_REQUIREMENTS,
+    ROOT,
+    STUDENT_REQUIREMENTS,
+    STUDENT_UTILS,
+    autograder_dir,
+    autograder_zip,
+    solution_notebook,
+    student_dir,
+)
+from ..notebooks import checked_question
+from . import demo_class
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+KERNELSPEC = {"name": course.KERNEL, "display_name": course.KERNEL_DISPLAY_NAME, "language": "python"}
+# Put before otter's own first cell: in a kernel without the course's packages, this says what is
+# missing and how to get it, where `import otter` would only raise a bare ImportError.
+KERNEL_CHECK = "import student_utils  # first: it says what this kernel lacks, if anything, and how to get it\n"
+CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def normalise_notebook(path: Path) -> None:
+    """The kernel check first, stable cell ids (so regenerating gives the same bytes), the course's kernel."""
+    nb = nbformat.read(path, as_version=4)
+    first = next((c for c in nb.cells if c.cell_type == "code"), None)
+    if first is not None and "otter.Notebook" in first.source and not first.source.startswith(KERNEL_CHECK):
+        first.source = KERNEL_CHECK + first.source
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nbformat.write(nb, path)
+
+
+def run_otter_assign(assignment: str, workdir: Path) -> Path:
+    """Run otter assign on a staged copy of the reference notebook; return its output folder."""
+    stage, dist = workdir / "stage", workdir / "dist"
+    stage.mkdir()
+    shutil.copy(solution_notebook(assignment), stage)
+    otter = Path(sys.executable).with_name("otter")
+    result = subprocess.run(
+        [str(otter), "assign", "--no-pdfs", "--no-run-tests", f"{assignment}.ipynb", str(dist)],
+        cwd=stage,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"otter assign failed for {assignment}:\n{result.stdout}\n{result.stderr}")
+    return dist
+
+
+def given_cells(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code" and "given" in c.metadata.get("tags", [])]
+
+
+def checkpoint_cells(nb: nbformat.NotebookNode) -> list[dict]:
+    """The reference's cells tagged ``checkpoint``, each with the question it answers (the next
+    ``grader.check``), for ``grading.judge.checkpoints``."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "checkpoint" in cell.metadata.get("tags", []):
+            question = next((q for q in map(checked_question, (c.source for c in nb.cells[i + 1 :])) if q), None)
+            if question is None:
+                raise ValueError(f"a checkpoint cell (cell {i + 1}) must come before a question's grader.check")
+            found.append({"after": question, "source": cell.source})
+    return found
+
+
+def flat_requirements(path: Path) -> list[str]:
+    """The pins of a requirements file, following ``-r`` includes, without comments."""
+    lines = []
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line.startswith("-r "):
+            lines += flat_requirements(path.parent / line[3:].strip())
+        elif line:
+            lines.append(line)
+    return lines
+
+
+def _python_files(package: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(package.parent).as_posix(): p.read_bytes()
+        for p in sorted(package.rglob("*.py"))
+        if "__pycache__" not in p.parts
+    }
+
+
+def write_zip(target: Path, entries: dict[str, bytes]) -> None:
+    """A zip with sorted entries, a fixed date and fixed modes: the same bytes every time."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.external_attr = (0o755 if name in bundle.EXECUTABLE else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, entries[name])
+
+
+def autograder_entries(assignment: str, dist: Path, given: str, checkpoints: list[dict]) -> dict[str, bytes]:
+    """What the zip holds: otter's tests and config, the given and checkpoint cells, the judge and
+    its sandbox (``files/``), and Gradescope's setup and entry point."""
+    (raw_zip,) = dist.glob("autograder/*-autograder_*.zip")
+    with zipfile.ZipFile(raw_zip) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist() if n.startswith(bundle.TESTS) or n == bundle.OTTER_CONFIG}
+    notebook_s, call_s = course.timeouts(assignment)
+    facts = {
+        "assignment": assignment,
+        "datasets": course.DATASETS.get(assignment, []),
+        "timeout_s": notebook_s,
+        "call_timeout_s": call_s,
+    }
+    requirements = [CPU_TORCH_INDEX, *flat_requirements(GRADING_REQUIREMENTS)]
+    entries.update(
+        {
+            bundle.GIVEN: given.encode(),
+            bundle.CHECKPOINTS: (json.dumps(checkpoints, indent=2) + "\n").encode(),
+            bundle.COURSE: (json.dumps(facts, indent=2) + "\n").encode(),
+            bundle.REQUIREMENTS: ("\n".join(requirements) + "\n").encode(),
+            bundle.RUN_AUTOGRADER: (GRADESCOPE_FILES / "run_autograder").read_bytes(),
+            bundle.SETUP: (GRADESCOPE_FILES / "setup.sh").read_bytes(),
+        }
+    )
+    for package in (GRADING, STUDENT_UTILS):
+        entries.update({f"{bundle.FILES}{name}": data for name, data in _python_files(package).items()})
+    return entries
+
+
+def _replace_dir(source: Path, target: Path, ignore=None) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=ignore)
+
+
+def generate(assignment: str, root: Path = ROOT) -> None:
+    """Write assignments/<id>, autograder/<id> and examples/<id> under ``root``."""
+    course.check_id(assignment)
+    with tempfile.TemporaryDirectory(prefix=f"assign-{assignment}-") as tmp:
+        dist = run_otter_assign(assignment, Path(tmp))
+        for notebook in dist.glob("*/*.ipynb"):
+            normalise_notebook(notebook)
+        reference = nbformat.read(dist / "autograder" / f"{assignment}.ipynb", as_version=4)
+        given = bundle.join_given(given_cells(reference))
+
+        student = student_dir(assignment, root)
+        _replace_dir(dist / "student", student)
+        shutil.copytree(STUDENT_UTILS, student / STUDENT_UTILS.name, ignore=IGNORED)
+        (student / "requirements.txt").write_text("\n".join(flat_requirements(STUDENT_REQUIREMENTS)) + "\n")
+
+        ag_dir = autograder_dir(assignment, root)
+        _replace_dir(
+            dist / "autograder",
+            ag_dir,
+            ignore=shutil.ignore_patterns("*.zip", STUDENT_UTILS.name, "__pycache__", "requirements.txt"),
+        )
+        (ag_dir / "given.py").write_text(given)
+        write_zip(
+            autograder_zip(assignment, root), autograder_entries(assignment, dist, given, checkpoint_cells(reference))
+        )
+
+        demo_class.write(assignment, reference, nbformat.read(student / f"{assignment}.ipynb", as_version=4), root)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("assignments", nargs="*", default=list(course.ASSIGNMENT_IDS))
+    args = parser.parse_args(argv)
+    for assignment in args.assignments:
+        generate(assignment)
+        print(f"generated {assignment}: assignments/, autograder/ and examples/ are up to date")
+
+
+if __name__ == "__main__":
+    main()

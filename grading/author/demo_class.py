@@ -1,0 +1,69 @@
+"""A small, realistic class per assignment for ``make demo`` (``examples/<id>/``), written by
+``make student`` from what the project already knows:
+
+- ``reference.ipynb`` (full marks) and ``unanswered.ipynb`` (the student notebook as handed out);
+- ``mutant-*.ipynb``: students with one typical mistake each (``solutions/students/<id>.toml``);
+- ``variant-*.ipynb``: a correct answer in another style;
+- ``broken.ipynb``: an upload cut off halfway;
+- ``dana/``: a student who handed in twice (otter export zips; the newer one, by the time stamp
+  otter puts in the name, is graded);
+- ``endless-loop.ipynb``: a cell that never ends, stopped by the time limit.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from ..layout import ROOT, examples_dir
+from . import simulated
+
+MUTANTS, VARIANTS = 3, 1
+EARLY, LATE = "2026_11_20T10_00_00_000000", "2026_11_21T09_30_00_000000"
+
+
+def _zip(nb: nbformat.NotebookNode, name: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        zf.writestr(info, nbformat.writes(nb))
+    return buffer.getvalue()
+
+
+def _with_endless_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    first_answer = next(i for i, c in enumerate(nb.cells) if "otter_assign_solution_cell" in c.metadata.get("tags", []))
+    nb.cells.insert(
+        first_answer + 1,
+        nbformat.v4.new_code_cell(
+            "# a loop whose condition never changes\nx = 1.0\nwhile x > 0:\n    x = x * 1.0", id="endless-loop"
+        ),
+    )
+    return nb
+
+
+def write(
+    assignment: str, reference: nbformat.NotebookNode, unanswered: nbformat.NotebookNode, root: Path = ROOT
+) -> None:
+    folder = examples_dir(assignment, root)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    nbformat.write(reference, folder / "reference.ipynb")
+    nbformat.write(unanswered, folder / "unanswered.ipynb")
+    table = simulated.load(assignment)
+    mutants = [e for e in table if e.kind == "mutant"][:MUTANTS]
+    variants = [e for e in table if e.kind == "variant"][:VARIANTS]
+    for edit in [*mutants, *variants]:
+        nbformat.write(edit.apply(reference), folder / f"{edit.kind}-{edit.name}.ipynb")
+    text = nbformat.writes(reference)
+    (folder / "broken.ipynb").write_text(text[: len(text) // 2])
+    (folder / "dana").mkdir()
+    first = mutants[0].apply(reference) if mutants else unanswered
+    (folder / "dana" / f"{assignment}_{EARLY}.zip").write_bytes(_zip(first, f"{assignment}.ipynb"))
+    (folder / "dana" / f"{assignment}_{LATE}.zip").write_bytes(_zip(reference, f"{assignment}.ipynb"))
+    nbformat.write(_with_endless_cell(reference), folder / "endless-loop.ipynb")

@@ -1,0 +1,120 @@
+"""Run the autograder's otter test files, in the judge, against one submission.
+
+The test files are otter's own format (``tests/qN.py`` in the autograder zip, written by otter
+assign from the reference notebook), loaded by otter's ``ExceptionTestFile`` and scored by it. The
+one change is where the tests' arguments come from: given data from the judge's own copy
+(``given``), everything else from the student's notebook through a session, as data or stand-ins.
+"""
+
+from __future__ import annotations
+
+import inspect
+import random
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from otter.test_files import ExceptionTestFile
+from otter.test_files.abstract_test import TestCaseResult
+
+from ..text import one_line
+from .given import Given
+from .outcome import CaseResult
+from .remote import Missing
+
+CASE_SEED = 0
+
+
+class Namespace:
+    """The mapping a test case takes its arguments from (otter calls ``.get(name)``)."""
+
+    def __init__(self, given: Given, session):
+        self.given, self.session = given, session
+
+    def get(self, name: str, default=None):
+        if name in self.given:
+            return self.given[name]
+        return self.session.get(name)
+
+
+def parameters(test_func) -> list[str]:
+    """The names a test function takes its arguments by."""
+    return list(inspect.signature(test_func).parameters)
+
+
+class JudgedTestFile(ExceptionTestFile):
+    """otter's exception-based test file, run case by case from the same seeds, so a case's data
+    never depends on which cases ran before it (or on JOBS, or on the order of submissions)."""
+
+    def run(self, global_environment, hidden: bool | None = None) -> None:
+        """Run the cases; with ``hidden``, only the hidden (True) or only the public (False) ones,
+        keeping the results of the others from an earlier run."""
+        results = {id(r.test_case): r for r in self.test_case_results}
+        for tc in self.test_cases:
+            if hidden is not None and bool(tc.hidden) != hidden:
+                continue
+            random.seed(CASE_SEED)
+            np.random.seed(CASE_SEED)
+            torch.manual_seed(CASE_SEED)
+            passed, message = True, "✅ Test case passed"
+            try:
+                args = {n: global_environment.get(n) for n in parameters(tc.body.test_func)}
+                missing = [v for v in args.values() if isinstance(v, Missing)]
+                if missing:
+                    missing[0]._fail()
+                tc.body.test_func(**args)
+            except Exception as e:  # noqa: BLE001 - a failing case, whatever it raised
+                passed, message = False, "❌ Test case failed\n" + self._message(e)
+            results[id(tc)] = TestCaseResult(test_case=tc, message=message, passed=passed)
+        self.test_case_results = [results[id(tc)] for tc in self.test_cases if id(tc) in results]
+
+    def _message(self, e: Exception) -> str:
+        """otter's message format: the failing line of the test, then the error."""
+        tb, line = e.__traceback__, None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.path:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        text = one_line(str(e).strip("'"))
+        if line is None:
+            return f"{type(e).__name__}: {text}"
+        code = self.source_lines[line - 1].strip() if line <= len(self.source_lines) else ""
+        return f"Error at line {line} in test {self.name}:\n  {code}\n{type(e).__name__}: {text}"
+
+
+def load(tests: dict[str, str]) -> list[JudgedTestFile]:
+    """Each question's test file, from its source (by path), in question order."""
+    return [JudgedTestFile.from_string(source, path=path) for path, source in tests.items()]
+
+
+def run(files: list[JudgedTestFile], env_for: Callable[[str], Namespace]) -> list[JudgedTestFile]:
+    """Run every question's cases, each against ``env_for(question)``: the public cases of every
+    question before any hidden one, so what a student's code sees of the hidden tests' inputs
+    cannot reach the public messages it is shown. Scores are in ``.score``."""
+    for hidden in (False, True):
+        for tf in files:
+            tf.run(env_for(tf.name), hidden=hidden)
+    return files
+
+
+def cases(tf: JudgedTestFile) -> list[CaseResult]:
+    """Each case's result, numbered as the student's notebook numbers them (among the public
+    cases, or among the hidden ones)."""
+    seen = {False: 0, True: 0}
+    found = []
+    for r in tf.test_case_results:
+        hidden = bool(r.test_case.hidden)
+        seen[hidden] += 1
+        found.append(
+            CaseResult(
+                name=r.test_case.name,
+                test=r.test_case.body.test_func.__name__,
+                hidden=hidden,
+                points=float(r.test_case.points or 0),
+                passed=bool(r.passed),
+                message=r.message,
+                number=seen[hidden],
+                description=r.test_case.success_message or "",
+            )
+        )
+    return found

@@ -1,0 +1,96 @@
+"""One message on the channel: a fixed prefix, a JSON header and a safetensors blob.
+
+The judge reads frames from a hostile process, so every limit is checked before anything is
+parsed: the sizes in the prefix, the nesting depth of the header (counted on its bytes, so no
+parser recursion is ever reached), and one deadline for the whole frame, not per ``recv``: a peer
+that trickles a byte at a time runs out of time like one that sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+
+import numpy as np
+
+MAGIC = b"NNC1"
+MAX_HEADER_BYTES = 64 * 2**20
+MAX_BLOB_BYTES = 512 * 2**20  # 05's training loader is 188 MB
+MAX_HEADER_DEPTH = 256  # JSON nesting; values themselves are held to MAX_DEPTH by the decoder
+MAX_DEPTH = 48
+MAX_ITEMS = 2_000_000
+MAX_STR = 2**20
+MAX_DIMS = 8
+_CHUNK = 8 * 2**20
+
+
+class ProtocolError(ValueError):
+    """What the other side sent is not valid data (judge side: a malformed or hostile answer)."""
+
+
+def send(sock: socket.socket, header: dict, blob: bytes = b"") -> None:
+    head = json.dumps(header, allow_nan=True, separators=(",", ":")).encode()
+    sock.sendall(MAGIC + struct.pack("<IQ", len(head), len(blob)) + head)
+    if blob:
+        sock.sendall(blob)
+
+
+def _read_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    chunks, left = [], n
+    while left:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the frame did not arrive in time")
+            sock.settimeout(remaining)
+        chunk = sock.recv(min(left, _CHUNK))
+        if not chunk:
+            raise EOFError("the other side closed the channel")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def json_depth(text: bytes) -> int:
+    """How deeply ``text`` nests arrays and objects, brackets inside strings not counted."""
+    raw = np.frombuffer(text, dtype=np.uint8)
+    if raw.size == 0:
+        return 0
+    quote, backslash = raw == ord('"'), raw == ord("\\")
+    # A quote is escaped when the run of backslashes just before it is odd.
+    position = np.arange(raw.size)
+    starts = backslash & ~np.concatenate(([False], backslash[:-1]))
+    run = np.where(backslash, position - np.maximum.accumulate(np.where(starts, position, 0)) + 1, 0)
+    real_quote = quote & (np.concatenate(([0], run[:-1])) % 2 == 0)
+    inside = np.cumsum(real_quote) % 2 == 1  # after an odd number of quotes
+    outside = ~inside & ~real_quote
+    step = np.where(outside & ((raw == ord("[")) | (raw == ord("{"))), 1, 0) - np.where(
+        outside & ((raw == ord("]")) | (raw == ord("}"))), 1, 0
+    )
+    return int(np.cumsum(step).max(initial=0))
+
+
+def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, bytes]:
+    """One frame, whole within ``timeout`` seconds (None: the socket's own setting).
+
+    Raises ProtocolError on anything over the limits, TimeoutError when the frame is late,
+    EOFError when the channel closed."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    prefix = _read_exact(sock, 16, deadline)
+    if prefix[:4] != MAGIC:
+        raise ProtocolError("not a frame of this protocol")
+    head_len, blob_len = struct.unpack("<IQ", prefix[4:])
+    if head_len > MAX_HEADER_BYTES or blob_len > MAX_BLOB_BYTES:
+        raise ProtocolError(f"message too large ({head_len} + {blob_len} bytes)")
+    head = _read_exact(sock, head_len, deadline)
+    if json_depth(head) > MAX_HEADER_DEPTH:
+        raise ProtocolError("header nested too deeply")
+    try:
+        header = json.loads(head)
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise ProtocolError(f"header is not JSON ({type(e).__name__})") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("header is not an object")
+    return header, _read_exact(sock, blob_len, deadline) if blob_len else b""

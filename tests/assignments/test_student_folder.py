@@ -1,0 +1,108 @@
+"""A student folder, copied on its own, runs in a fresh venv with only the public libraries of its
+requirements.txt: nothing of this repository, no `make install`. Exporting takes seconds, runs
+nothing again, and says nothing alarming."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading.course import ASSIGNMENT_IDS
+from grading.layout import ROOT, examples_dir, student_dir
+from student_utils.data import find_directory
+
+
+def run_in_the_students_venv(assignment: str, venv: Path, folder: Path) -> tuple[nbformat.NotebookNode, float]:
+    """Copy the student folder alone, answer it with the reference's cells, run every cell (the
+    export cell last) in the venv's own kernel; returns the executed notebook and its run time."""
+    shutil.copytree(student_dir(assignment), folder)
+    answered = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
+    handed_out = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+    answered.cells = [*answered.cells, *handed_out.cells[len(answered.cells) :]]  # keeps the export cell
+    nbformat.write(answered, folder / f"{assignment}.ipynb")
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(folder),
+        "MPLBACKEND": "Agg",
+        "FASHION_MNIST_DIR": str(find_directory()),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    script = (
+        "import nbformat, sys; from nbclient import NotebookClient\n"
+        "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+        "NotebookClient(nb, kernel_name='nn-course', timeout=600, resources={'metadata': {'path': sys.argv[2]}})"
+        ".execute()\n"
+        "nbformat.write(nb, sys.argv[1])\n"
+    )
+    started = time.monotonic()
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script, str(folder / f"{assignment}.ipynb"), str(folder)],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return nbformat.read(folder / f"{assignment}.ipynb", as_version=4), time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def ran(student_venv, tmp_path_factory):
+    def one(assignment):
+        return run_in_the_students_venv(assignment, student_venv, tmp_path_factory.mktemp("copy") / assignment)
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(ASSIGNMENT_IDS, pool.map(one, ASSIGNMENT_IDS)))
+
+
+def _outputs(cell) -> str:
+    return "\n".join(
+        str(o.get("text", ""))
+        + str(o.get("data", {}).get("text/plain", ""))
+        + str(o.get("evalue", ""))
+        + str(o.get("data", {}).get("text/html", ""))
+        for o in cell.get("outputs", [])
+    )
+
+
+def test_the_venv_has_only_the_public_libraries(student_venv):
+    listed = subprocess.run(
+        [str(student_venv / "bin" / "pip"), "list", "--format=freeze"], capture_output=True, text=True, check=True
+    ).stdout.lower()
+    assert "torch==" in listed and "otter-grader==" in listed
+    assert "nn-course" not in listed and "student-utils" not in listed and str(ROOT) not in listed
+
+
+def test_every_cell_runs_and_every_check_passes(assignment, ran):
+    nb, _ = ran[assignment]
+    errors = [
+        (i, o.get("ename"))
+        for i, c in enumerate(nb.cells)
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
+    assert not errors, errors
+    checks = [_outputs(c) for c in nb.cells if c.cell_type == "code" and "grader.check(" in c.source]
+    assert checks and all("passed" in out and "failed" not in out.lower() for out in checks), checks[:2]
+
+
+def test_exporting_is_quick_and_quiet(assignment, ran, tmp_path_factory):
+    nb, _ = ran[assignment]
+    export = next(c for c in nb.cells if c.cell_type == "code" and "grader.export" in c.source)
+    text = _outputs(export)
+    assert "TCP" not in text and "without encryption" not in text, text
+    timing = export.metadata.get("execution", {})
+    started, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    assert started and ended
+    from datetime import datetime
+
+    seconds = (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(started.rstrip("Z"))).total_seconds()
+    assert seconds < 10, f"exporting took {seconds:.1f} s: it should not run the notebook again"
+    assert ".zip" in text, text

@@ -1,0 +1,83 @@
+"""A class run (grading/grade/run.py): resumable runs that regrade only what changed, the newest
+hand-in wins, and a worker the host kills costs a regrade, not the run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+
+import pytest
+
+from grading.grade.pool import Graders
+from grading.grade.run import grade_folder
+from grading.judge.grader import Config
+from grading.layout import examples_dir
+
+
+def test_rerun_grades_only_new_or_changed_files(tmp_path, grade):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "alice.ipynb").write_bytes((examples_dir("01-gradient-descent") / "reference.ipynb").read_bytes())
+    out = tmp_path / "grades" / "g.csv"
+    grade("01-gradient-descent", subs, out=out)
+    stored = list((tmp_path / "grades" / ".cache" / "01-gradient-descent").glob("*.json"))
+    assert len(stored) == 1
+    marked = json.loads(stored[0].read_text()) | {"notes": ["from the cache"]}
+    stored[0].write_text(json.dumps(marked))  # a regrade would not say this
+    (subs / "bob.ipynb").write_text("{ not json")
+    rows = {r.submission: r for r in grade("01-gradient-descent", subs, out=out)}
+    assert rows["alice.ipynb"].note == "from the cache" and rows["alice.ipynb"].score == 17
+    assert rows["bob.ipynb"].status == "error" and rows["bob.ipynb"].note != "from the cache"
+    with open(out, newline="") as f:
+        book = {r["submission"]: r for r in csv.DictReader(f)}
+    assert book["alice.ipynb"]["score"] == "17" and book["bob.ipynb"]["status"] == "error"
+
+
+def test_newest_submission_of_a_student_wins(tmp_path, grade):
+    subs = tmp_path / "subs" / "carol"
+    subs.mkdir(parents=True)
+    (subs / "first.ipynb").write_bytes((examples_dir("01-gradient-descent") / "reference.ipynb").read_bytes())
+    (subs / "second.ipynb").write_text("")  # handed in later, and broken
+    os.utime(subs / "first.ipynb", (1_000_000, 1_000_000))
+    rows = grade("01-gradient-descent", subs.parent)
+    assert [(r.submission, r.status) for r in rows] == [("carol/second.ipynb", "error")]
+    assert "newest of 2 submissions by this student" in rows[0].note
+
+
+@pytest.mark.sandbox
+def test_a_worker_killed_by_the_host_costs_a_regrade_not_the_run(tmp_path):
+    """The host's OOM killer (here: a test) ends a grading worker: every submission still gets a row,
+    the run finishes, and nothing of it is cached, so the next run grades them again."""
+    import signal
+    import threading
+    import time
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("alice", "bob"):
+        (subs / f"{name}.ipynb").write_bytes((examples_dir("01-gradient-descent") / "reference.ipynb").read_bytes())
+
+    graders = Graders(1, Config("bwrap"))  # its own: the session's judges must live on
+
+    def kill_the_worker():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            workers = list(graders._executor._processes)  # started on the first submission
+            if workers:
+                os.kill(workers[0], signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_worker)
+    killer.start()
+    try:
+        rows = grade_folder(
+            "01-gradient-descent", subs, tmp_path / "grades" / "g.csv", 1, None, quiet=True, graders=graders
+        )
+    finally:
+        killer.join()
+        graders.close()
+    assert sorted(r.submission for r in rows) == ["alice.ipynb", "bob.ipynb"]
+    assert all(r.status == "error" and "the grading worker stopped" in r.note for r in rows)
+    assert not list((tmp_path / "grades" / ".cache").rglob("*.json"))

@@ -1,0 +1,63 @@
+"""Who handed in what (grading/grade/submissions.py): every file becomes a submission or a skip,
+and a student's newest hand-in is the one graded."""
+
+from __future__ import annotations
+
+from grading.grade.submissions import collect, handed_in_at, keep_newest, owner_of
+
+
+def test_otter_time_stamps_decide_over_file_times(tmp_path):
+    (tmp_path / "dan").mkdir()
+    early, late = (
+        tmp_path / "dan" / "nb_2026_01_02T10_00_00_000000.zip",
+        tmp_path / "dan" / "nb_2026_01_03T09_00_00_000000.zip",
+    )
+    late.write_text("x")
+    early.write_text("x")  # written last, handed in first
+    kept, skipped, notes = keep_newest(collect(tmp_path)[0])
+    assert [s.path for s in kept] == [late] and [s.path for s in skipped] == [early]
+
+
+def _touch(folder, *names):
+    for name in names:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+
+
+def test_a_top_level_name_never_claims_a_sub_folders_student(tmp_path):
+    """Before, a file called bob.ipynb at the top was taken as bob's newer hand-in, and bob's own
+    folder was skipped: anyone could displace anyone by naming a file."""
+    _touch(tmp_path, "bob/hw.ipynb", "bob.ipynb")
+    kept, skipped, _ = keep_newest(collect(tmp_path)[0])
+    assert sorted(s.name for s in kept) == ["bob.ipynb", "bob/hw.ipynb"] and not skipped
+
+
+def test_canvas_downloads_are_one_student_and_the_latest_upload_wins(tmp_path):
+    _touch(
+        tmp_path,
+        "smithjohn_12345_67891_03-trainer-1.ipynb",
+        "smithjohn_12345_67890_03-trainer.ipynb",
+        "doejane_late_22222_67000_03-trainer.ipynb",
+    )
+    kept, skipped, notes = keep_newest(collect(tmp_path)[0])
+    assert sorted(s.name for s in kept) == [
+        "doejane_late_22222_67000_03-trainer.ipynb",
+        "smithjohn_12345_67891_03-trainer-1.ipynb",
+    ]
+    assert [s.path.name for s in skipped] == ["smithjohn_12345_67890_03-trainer.ipynb"]
+    assert "newest of 2" in notes["smithjohn_12345_67891_03-trainer-1.ipynb"]
+    assert owner_of(kept[1]).id == "canvas:12345"
+
+
+def test_an_impossible_date_in_a_name_falls_back_to_the_file_time(tmp_path):
+    """Month 13 used to end the whole run with a ValueError: no gradebook for anyone."""
+    _touch(tmp_path, "eve/nb_2024_13_45T99_99_99_0.zip", "eve/nb_2026_01_02T10_00_00_000000.zip")
+    kept, skipped, notes = keep_newest(collect(tmp_path)[0])
+    assert len(kept) == 1 and len(skipped) == 1
+    when = {s.path.name: handed_in_at(s) for s in [*kept, *(collect(tmp_path)[0])]}
+    assert (
+        when["nb_2024_13_45T99_99_99_0.zip"][1]
+        == "the date in its file name is not a real date: its file time was used"
+    )
+    assert when["nb_2026_01_02T10_00_00_000000.zip"][1] is None
