@@ -4,7 +4,8 @@ judge of ``make grade`` and write ``/autograder/results/results.json``.
 Gradescope runs this as root in its container, where bubblewrap usually cannot make namespaces.
 Then the sandbox mode is ``uid``: the notebook runs in a job under a uid of its own, with the limits
 the container allows, and everything under /autograder (the tests, the given data, this code) is
-made readable by root only before any student code starts. The tests run here, outside the job.
+made readable by root only before any student code starts, and so is the data set (the job reads a
+copy without the test images the autograder keeps back). The tests run here, outside the job.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def main(root: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for path in (root, source, out):
         os.chmod(path, 0o700)
-    if (DATA_PREFIX / "fashion-mnist").is_dir():
+    if (DATA_PREFIX / "fashion-mnist").is_dir():  # root's only: the job gets a copy without the kept-back images
+        os.chmod(DATA_PREFIX / "fashion-mnist", 0o700)
         os.environ.setdefault("FASHION_MNIST_DIR", str(DATA_PREFIX / "fashion-mnist"))
     course = Bundle(source).course()
     info = read_autograder(source)

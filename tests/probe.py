@@ -13,8 +13,10 @@ from grading.judge.session import NotebookSession
 
 
 @contextlib.contextmanager
-def zygote(tmp_path: Path, mode: str = "bwrap", limits: Limits = Limits(timeout_s=60), hide=()) -> Iterator[tuple]:
-    z = Zygote(mode, tmp_path / "zygote.log", hide=tuple(hide))
+def zygote(
+    tmp_path: Path, mode: str = "bwrap", limits: Limits = Limits(timeout_s=60), hide=(), data_dir: Path | None = None
+) -> Iterator[tuple]:
+    z = Zygote(mode, tmp_path / "zygote.log", data_dir, hide=tuple(hide))
     try:
         yield z, (UidPool() if mode != "off" else None), limits
     finally:

@@ -19,11 +19,12 @@ import nbformat
 
 from .. import course
 from ..bundle import AutograderInfo, Bundle, read_autograder
+from ..host import datasets
 from ..host.limits import Limits
 from ..host.uids import UidPool
 from ..host.zygote import Zygote
 from ..notebooks import without_otter_lines
-from . import checkpoints, given, tamper, testfiles
+from . import checkpoints, given, tamper, testfiles, unseen
 from .load import InvalidSubmission, Submission, load_notebook
 from .outcome import Row, Status, Stop, failed
 from .session import NotebookSession, describe_errors
@@ -47,7 +48,7 @@ class Autograder:
         self.seed_variable, self.seed = otter_config.get("seed_variable"), otter_config.get("seed")
         self.tests = bundle.tests()
         namespace = given.run(bundle.given(), self.seed_variable, self.seed)
-        self.given = given.Given(given.data(namespace))
+        self.given = given.Given({**given.data(namespace), **unseen.names(bundle.course().get("datasets", []))})
         self.checkpoints = checkpoints.build(bundle.checkpoints(), namespace, self.seed_variable, self.seed)
 
 
@@ -76,7 +77,12 @@ class Judge:
         self.config = config
         self.scratch = Path(tempfile.mkdtemp(prefix="nn-course-judge-"))
         Finalize(self, shutil.rmtree, args=(self.scratch, True), exitpriority=10)  # also when a pool ends the process
-        self.zygote = Zygote(config.mode, self.scratch / "zygote.log", find_directory(), config.hide)
+        original = find_directory()
+        shown = datasets.sandbox_copy(original) if original is not None else None
+        if shown is not None:
+            Finalize(self, shutil.rmtree, args=(shown, True), exitpriority=10)
+        hide = (*config.hide, *([original] if original is not None else []))  # the kept-back images too
+        self.zygote = Zygote(config.mode, self.scratch / "zygote.log", shown, hide)
         # SANDBOX=off runs jobs as the grader's own user: without bubblewrap nothing makes the
         # interpreter readable to another uid (it may live in a private home folder).
         self.uids = UidPool() if config.mode != "off" else None

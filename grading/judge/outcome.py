@@ -45,6 +45,7 @@ class CaseResult:
     message: str  # otter's message: the failing line, then the error (quoting the student's code at most)
     number: int  # position among the question's public (or hidden) cases: "q1 - 2" in the student's notebook
     description: str = ""  # what the test checks, in a line (its success message)
+    evidence: dict[str, str] = field(default_factory=dict)  # failed cases: call -> what it answered (``evidence``)
 
     @property
     def label(self) -> str:

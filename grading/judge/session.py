@@ -21,9 +21,10 @@ from ..host.limits import Limits
 from ..host.uids import Lease, UidPool
 from ..host.zygote import Zygote
 from ..wire.messages import ErrorType, Event, Op
+from . import evidence
 from .given import Given
 from .outcome import KNOWN_ERRORS, Stop
-from .remote import Missing, RemoteFunction, RemoteModule, RemoteObject
+from .remote import Missing, RemoteFunction, RemoteModule, RemoteObject, stand_in
 
 GRACE_S = 10.0
 ISOLATION_TIMEOUT_S = 60.0
@@ -103,6 +104,7 @@ class NotebookSession:
         self.out_of_memory = False
         self._read = Given()  # globals already read that are plain data (get)
         self._received = 0  # bytes of tensor data read from the current job
+        self.calls: list[tuple[str, str]] = []  # (what was called, what it answered), for ``evidence``
 
     # -- running the notebook
 
@@ -249,12 +251,13 @@ class NotebookSession:
         def on_ref(j):
             stand_ins.append(j["id"])
             if j["kind"] == "object":
-                return RemoteObject(self, j["id"], j["name"])
-            return RemoteFunction(self, j["id"], j["name"], j["kind"])
+                return stand_in(RemoteObject, j["name"], self, j["id"], j["name"])
+            kernel_name = "type" if j["kind"] == "class" else "function"
+            return stand_in(RemoteFunction, kernel_name, self, j["id"], j["name"], j["kind"])
 
         def on_remote_module(ref, name):
             stand_ins.append(ref)
-            return RemoteModule(self, ref, name), False
+            return stand_in(RemoteModule, name, self, ref, name), False
 
         return wire.Decoder(header, blob, on_ref=on_ref, sent=sent, on_remote_module=on_remote_module)
 
@@ -320,11 +323,21 @@ class NotebookSession:
         passed = encoder.objects()  # what the student's code may change is decided on the arguments' copies
         request["target"] = target.wire_ref() if isinstance(target, RemoteFunction) else encoder.value(target)
         header, blob = encoder.finish(request)
-        reply, reply_blob = self._request(header, blob, self.limits.call_timeout_s)
+        name = getattr(target, "_name", None) or getattr(target, "_type_name", "?")
         try:
-            return self._answer(reply, reply_blob, wire.updatable(passed))
+            reply, reply_blob = self._request(header, blob, self.limits.call_timeout_s)
+            value = self._answer(reply, reply_blob, wire.updatable(passed))
+        except NotAnswering:
+            self.calls.append((name, "did not answer"))
+            raise
         except wire.ProtocolError as e:
+            self.calls.append((name, "answered what is not data"))
             raise AssertionError(f"the grader could not read what your code returned: {e}") from None
+        except Exception as e:
+            self.calls.append((name, evidence.describe_error(e)))
+            raise
+        self.calls.append((name, evidence.describe(value)))
+        return value
 
 
 def _refuse(obj) -> dict:

@@ -50,12 +50,14 @@ class JudgedTestFile(ExceptionTestFile):
         """Run the cases; with ``hidden``, only the hidden (True) or only the public (False) ones,
         keeping the results of the others from an earlier run."""
         results = {id(r.test_case): r for r in self.test_case_results}
+        calls = getattr(getattr(global_environment, "session", None), "calls", [])
         for tc in self.test_cases:
             if hidden is not None and bool(tc.hidden) != hidden:
                 continue
             random.seed(CASE_SEED)
             np.random.seed(CASE_SEED)
             torch.manual_seed(CASE_SEED)
+            calls.clear()
             passed, message = True, "✅ Test case passed"
             try:
                 args = {n: global_environment.get(n) for n in parameters(tc.body.test_func)}
@@ -66,6 +68,8 @@ class JudgedTestFile(ExceptionTestFile):
             except Exception as e:  # noqa: BLE001 - a failing case, whatever it raised
                 passed, message = False, "❌ Test case failed\n" + self._message(e)
             results[id(tc)] = TestCaseResult(test_case=tc, message=message, passed=passed)
+            if not passed:
+                self.evidence[id(tc)] = {f"{i}:{name}": what for i, (name, what) in enumerate(calls)}
         self.test_case_results = [results[id(tc)] for tc in self.test_cases if id(tc) in results]
 
     def _message(self, e: Exception) -> str:
@@ -84,7 +88,10 @@ class JudgedTestFile(ExceptionTestFile):
 
 def load(tests: dict[str, str]) -> list[JudgedTestFile]:
     """Each question's test file, from its source (by path), in question order."""
-    return [JudgedTestFile.from_string(source, path=path) for path, source in tests.items()]
+    files = [JudgedTestFile.from_string(source, path=path) for path, source in tests.items()]
+    for tf in files:
+        tf.evidence = {}  # id(test case) -> what the student's code answered in it, when it failed
+    return files
 
 
 def run(files: list[JudgedTestFile], env_for: Callable[[str], Namespace]) -> list[JudgedTestFile]:
@@ -115,6 +122,7 @@ def cases(tf: JudgedTestFile) -> list[CaseResult]:
                 message=r.message,
                 number=seen[hidden],
                 description=r.test_case.success_message or "",
+                evidence=tf.evidence.get(id(r.test_case), {}),
             )
         )
     return found

@@ -490,3 +490,38 @@ def test_two_jobs_alive_at_once_cannot_reach_each_other(box):
     finally:
         listener.close()
     assert reached is False
+
+
+def test_the_kept_back_test_images_never_enter_the_sandbox(tmp_path):
+    """A job sees FashionMNIST as the judge copies it: all of the training split, the test split
+    without its last 2,000 images; the original files are not in sight, wherever they are."""
+    from grading.host import datasets
+    from student_utils import data
+
+    original = data.find_directory()
+    if original is None:
+        pytest.skip("no FashionMNIST here")
+    shown = datasets.sandbox_copy(original)
+    try:
+        with probe.zygote(tmp_path, data_dir=shown, hide=(original,)) as z:
+            (seen,) = values(
+                z,
+                [
+                    textwrap.dedent(f"""
+                import os, glob
+                import student_utils as su
+                from student_utils import data
+                X, y = su.load_fashion_mnist("test")
+                raw = data.read_idx(data.find_file("t10k-labels-idx1-ubyte", data.find_directory()))
+                X_train, _ = su.load_fashion_mnist("train")
+                seen = {{"test": len(y), "raw": len(raw), "train": len(X_train),
+                        "original": sorted(glob.glob({str(original)!r} + "/*"))}}
+                """)
+                ],
+                "seen",
+            )
+    finally:
+        import shutil as _shutil
+
+        _shutil.rmtree(shown)
+    assert seen == {"test": data.TEST_SHOWN, "raw": data.TEST_SHOWN, "train": 60000, "original": []}

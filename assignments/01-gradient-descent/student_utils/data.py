@@ -1,5 +1,10 @@
 """FashionMNIST as tensors, read from the original IDX files (lecture 5; torchvision is not needed).
 
+The test split has 10,000 images; ``load_fashion_mnist("test")`` gives the first 8,000. The last
+``HELD_OUT`` (2,000) are kept back for the autograder, which measures a trained model's accuracy on
+images no code of the notebook has seen, so a model that learned the test images by heart has
+nothing to gain.
+
 Where the files are looked for, first match wins:
 
 1. the ``root`` argument, if given;
@@ -40,11 +45,13 @@ USER_DIR = Path("~/.cache/fashion-mnist").expanduser()
 MIRROR_ENV_VAR = "FASHION_MNIST_MIRROR"
 DEFAULT_MIRROR = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
 
-_FILES = {
+FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 _IDX_UBYTE = 0x08  # the only IDX element type FashionMNIST uses
+TEST_SHOWN = 8000  # test images a notebook gets; the rest of the test split is kept back
+HELD_OUT = 2000  # test images kept back for the autograder: the last ones of the test split
 SHA256 = {  # of the uncompressed files, so a recompressed copy (Debian's) checks out too
     "train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
     "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
@@ -74,7 +81,14 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     return data.reshape(shape)
 
 
-def _find(name: str, directory: Path) -> Path | None:
+def write_idx(path: str | os.PathLike, data: np.ndarray) -> None:
+    """Write a ``uint8`` array as an (uncompressed) IDX file, the format ``read_idx`` reads."""
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    header = bytes([0, 0, _IDX_UBYTE, data.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in data.shape)
+    Path(path).write_bytes(header + data.tobytes())
+
+
+def find_file(name: str, directory: Path) -> Path | None:
     for candidate in (directory / f"{name}.gz", directory / name):
         if candidate.is_file():
             return candidate
@@ -91,7 +105,7 @@ def _search_dirs(root: str | os.PathLike | None) -> list[Path]:
 def find_directory(root: str | os.PathLike | None = None) -> Path | None:
     """The first folder of the search order that holds all four files, or None."""
     for directory in _search_dirs(root):
-        if all(_find(name, directory) for names in _FILES.values() for name in names):
+        if all(find_file(name, directory) for names in FILES.values() for name in names):
             return directory
     return None
 
@@ -102,7 +116,7 @@ def fetch(split: str, target: Path | None = None) -> None:
     target = target if target is not None else USER_DIR
     mirror = os.environ.get(MIRROR_ENV_VAR, DEFAULT_MIRROR).rstrip("/") + "/"
     target.mkdir(parents=True, exist_ok=True)
-    for name in _FILES[split]:
+    for name in FILES[split]:
         final = target / f"{name}.gz"
         if final.is_file():
             continue
@@ -124,19 +138,20 @@ def load_fashion_mnist(
 
     ``X`` is float32 of shape ``(N, 1, 28, 28)`` with pixels in ``[0, 1]``; ``y`` is int64 of
     shape ``(N,)`` with labels ``0..9`` (names in ``FASHION_MNIST_CLASSES``). ``split`` is
-    ``"train"`` (N = 60000) or ``"test"`` (N = 10000). With ``download=True`` missing files are
-    fetched into ``~/.cache/fashion-mnist`` from the mirror in ``FASHION_MNIST_MIRROR``.
+    ``"train"`` (N = 60000) or ``"test"`` (N = 8000: the last 2,000 test images are kept back for
+    the autograder). With ``download=True`` missing files are fetched into
+    ``~/.cache/fashion-mnist`` from the mirror in ``FASHION_MNIST_MIRROR``.
 
     >>> X, y = load_fashion_mnist("test")  # doctest: +SKIP
     >>> X.shape, X.dtype, y.shape, y.dtype  # doctest: +SKIP
-    (torch.Size([10000, 1, 28, 28]), torch.float32, torch.Size([10000]), torch.int64)
+    (torch.Size([8000, 1, 28, 28]), torch.float32, torch.Size([8000]), torch.int64)
     """
-    if split not in _FILES:
+    if split not in FILES:
         raise ValueError(f"split must be 'train' or 'test', not {split!r}")
-    images_name, labels_name = _FILES[split]
+    images_name, labels_name = FILES[split]
     dirs = _search_dirs(root)
     for directory in dirs:
-        images, labels = _find(images_name, directory), _find(labels_name, directory)
+        images, labels = find_file(images_name, directory), find_file(labels_name, directory)
         if images and labels:
             break
     else:
@@ -150,9 +165,10 @@ def load_fashion_mnist(
                 f"  - call load_fashion_mnist(..., download=True) to fetch them into {USER_DIR}"
             )
         fetch(split)
-        images, labels = _find(images_name, USER_DIR), _find(labels_name, USER_DIR)
-    X = torch.from_numpy(read_idx(images).copy()).unsqueeze(1).float().div_(255.0)
-    y = torch.from_numpy(read_idx(labels).astype(np.int64))
+        images, labels = find_file(images_name, USER_DIR), find_file(labels_name, USER_DIR)
+    shown = slice(0, TEST_SHOWN) if split == "test" else slice(None)
+    X = torch.from_numpy(read_idx(images)[shown].copy()).unsqueeze(1).float().div_(255.0)
+    y = torch.from_numpy(read_idx(labels)[shown].astype(np.int64))
     if len(X) != len(y):
         raise ValueError(f"{images} holds {len(X)} images but {labels} holds {len(y)} labels")
     return X, y
@@ -161,6 +177,6 @@ def load_fashion_mnist(
 if __name__ == "__main__":  # python -m student_utils.data DIR: fetch and check both splits into DIR
     import sys
 
-    for split in _FILES:
+    for split in FILES:
         fetch(split, Path(sys.argv[1]))
     print(f"FashionMNIST: 4 files checked into {sys.argv[1]}")

@@ -107,16 +107,166 @@ def linear_layers(model: torch.nn.Module) -> list[torch.nn.Linear]:
     return [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
 
 
-def standard_layers_only(model: torch.nn.Module) -> bool:
-    """Whether ``model`` is made only of PyTorch's own layers (and ``su.Standardize``): a model the
-    autograder can rebuild and run itself, where a class of your own runs only in your notebook.
+def behaves_as(
+    model: torch.nn.Module, pipeline: torch.nn.Sequential, probe: torch.Tensor, tol: float = 1e-4
+) -> torch.nn.Sequential:
+    """``pipeline`` (the network a question asks for) holding ``model``'s own ``nn.Linear``
+    weights, once ``model`` is shown to compute the same as it on ``probe`` (within ``tol``,
+    relative above 1). Where a question fixes the layers, a model of any class counts (an
+    ``nn.Sequential``, or a class of your own as in the lectures) by what it computes; the
+    autograder then runs the layers itself, on data your notebook never had.
 
-    >>> standard_layers_only(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10)))
-    True
+    >>> from torch import nn
+    >>> class Net(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden, self.out = nn.Linear(2, 3), nn.Linear(3, 1)
+    ...     def forward(self, x):
+    ...         return self.out(torch.relu(self.hidden(x)))
+    >>> same = behaves_as(Net(), nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)), torch.randn(5, 2))
+    >>> type(same).__name__, [layer.out_features for layer in linear_layers(same)]
+    ('Sequential', [3, 1])
     """
-    from .layers import Standardize
+    found, slots = linear_layers(model), linear_layers(pipeline)
+    shapes = [(m.in_features, m.out_features, m.bias is not None) for m in found]
+    wanted = [(m.in_features, m.out_features, m.bias is not None) for m in slots]
+    assert shapes == wanted, (
+        f"the model should hold nn.Linear layers of (in, out, bias) {wanted}, in that order; found {shapes}"
+    )
+    device = found[0].weight.device if found else torch.device("cpu")
+    pipeline = pipeline.to(device)
+    with torch.no_grad():
+        for slot, layer in zip(slots, found):
+            slot.weight.copy_(layer.weight)
+            if layer.bias is not None:
+                slot.bias.copy_(layer.bias)
+    was_training = model.training
+    model.eval()
+    pipeline.eval()
+    try:
+        with torch.no_grad():
+            got, want = model(probe.to(device)), pipeline(probe.to(device))
+    finally:
+        model.train(was_training)
+    assert isinstance(got, torch.Tensor) and got.shape == want.shape, (
+        f"the model should map a batch of shape {tuple(probe.shape)} to {tuple(want.shape)}, "
+        f"got {tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__}"
+    )
+    gap = (got.float() - want.float()).abs().max().item()
+    scale = max(1.0, want.abs().max().item())
+    assert gap <= tol * scale, (
+        f"the model computes something else than {_layer_names(pipeline)} with its own nn.Linear layers: "
+        f"outputs differ by up to {gap:.3g}"
+    )
+    return pipeline
 
-    return all(type(m).__module__.startswith("torch.nn.") or type(m) is Standardize for m in model.modules())
+
+def built_by(model: torch.nn.Module, build, probe: torch.Tensor, tol: float = 1e-4) -> bool:
+    """Whether ``model`` is what your ``build()`` builds, trained: a fresh ``build()`` has the same
+    parameter shapes, computes with its parameters, and, given ``model``'s parameters, computes what
+    ``model`` does on ``probe``. Where your builder has a mistake (charged in its own question), a
+    later question judges the model it built as it is.
+
+    >>> from torch import nn
+    >>> build = lambda: nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+    >>> built_by(build(), build, torch.randn(4, 2)), built_by(nn.Linear(2, 1), build, torch.randn(4, 2))
+    (True, False)
+    """
+    fresh = build()
+    shapes = [tuple(p.shape) for p in model.parameters()]
+    if not isinstance(fresh, torch.nn.Module) or [tuple(p.shape) for p in fresh.parameters()] != shapes:
+        return False
+    if not uses_its_parameters(fresh, probe):
+        return False
+    device = next(model.parameters()).device
+    fresh = fresh.to(device)
+    with torch.no_grad():
+        for mine, theirs in zip(fresh.parameters(), model.parameters()):
+            mine.copy_(theirs)
+    fresh.eval()
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            got, want = fresh(probe.to(device)), model(probe.to(device))
+    finally:
+        model.train(was_training)
+    return got.shape == want.shape and (got - want).abs().max().item() <= tol * max(1.0, want.abs().max().item())
+
+
+def _layer_names(pipeline: torch.nn.Sequential) -> str:
+    return " -> ".join(type(m).__name__ for m in pipeline)
+
+
+def lowers_loss(model: torch.nn.Module, X: torch.Tensor, y: torch.Tensor, criterion, fit) -> bool:
+    """Whether ``fit(model)`` (your training function, called on ``model``) lowers
+    ``criterion(model(X), y)``, computed here from the model before and after: the most basic check
+    of a training function, which a stub or a no-op fails. Where a later question accepts what your
+    own trainer gives, it does so only when your trainer passes this check.
+
+    >>> from torch import nn
+    >>> model = nn.Linear(1, 1)
+    >>> X, y = torch.tensor([[1.0], [2.0]]), torch.tensor([[2.0], [4.0]])
+    >>> def fit(m):
+    ...     opt = torch.optim.SGD(m.parameters(), lr=0.05)
+    ...     for _ in range(20):
+    ...         opt.zero_grad(); nn.functional.mse_loss(m(X), y).backward(); opt.step()
+    >>> lowers_loss(model, X, y, nn.MSELoss(), fit), lowers_loss(model, X, y, nn.MSELoss(), lambda m: None)
+    (True, False)
+    """
+
+    def loss() -> float:
+        with torch.no_grad():
+            return float(criterion(model(X), y))
+
+    before = loss()
+    fit(model)
+    return loss() < before
+
+
+def tiny_regression(seed: int = 0):
+    """``(model, X, y, loader)`` for the most basic check of a training loop: a fresh
+    ``nn.Linear(1, 1)`` (seeded), two points on ``y = 2 x`` (``y`` of shape ``(2,)``), one batch.
+
+    >>> model, X, y, loader = tiny_regression()
+    >>> tuple(X.shape), tuple(y.shape), len(loader)
+    ((2, 1), (2,), 1)
+    """
+    from torch.utils.data import DataLoader, TensorDataset
+
+    with seeded(seed):
+        model = torch.nn.Linear(1, 1)
+    X, y = torch.tensor([[1.0], [2.0]]), torch.tensor([2.0, 4.0])
+    return model, X, y, DataLoader(TensorDataset(X, y), batch_size=2)
+
+
+def flat_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The mean squared error of ``y_hat`` flattened against ``y`` (the regression loss of 03)."""
+    return torch.nn.functional.mse_loss(y_hat.flatten(), y)
+
+
+def uses_its_parameters(model: torch.nn.Module, x: torch.Tensor) -> bool:
+    """Whether ``model(x)`` changes when its parameters do: the most basic check of a model class
+    (a ``forward`` that ignores its layers fails it). The parameters are put back afterwards.
+
+    >>> from torch import nn
+    >>> class Zero(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.linear = nn.Linear(2, 1)
+    ...     def forward(self, x):
+    ...         return torch.zeros(len(x), 1)
+    >>> uses_its_parameters(nn.Linear(2, 1), torch.ones(3, 2)), uses_its_parameters(Zero(), torch.ones(3, 2))
+    (True, False)
+    """
+    with torch.no_grad():
+        before = model(x).clone()
+        for p in model.parameters():
+            p.add_(1.0)
+        after = model(x)
+        for p in model.parameters():
+            p.sub_(1.0)
+    return not torch.allclose(before, after)
 
 
 def plain_loader(loader) -> bool:
@@ -193,6 +343,21 @@ def failing(checks) -> bool:
     return any(
         not (float(value) > threshold if above else float(value) < threshold) for _, value, threshold, above in checks
     )
+
+
+def still_charged(checks, twin_checks) -> list:
+    """``checks`` (``(name, value, threshold, above)``), or none of them when they fail and the same
+    checks fail on a twin trained the question's way by your own earlier function: the mistake is
+    then that function's, charged in its own question. Judge a model's checks against the twin's
+    model, and reported numbers (losses) against the twin's reported numbers, apart: a training
+    function that reports one thing and does another gains nothing.
+
+    >>> still_charged([("loss ratio", 0.9, 0.5, False)], [("loss ratio", 0.8, 0.5, False)])
+    []
+    >>> still_charged([("loss ratio", 0.9, 0.5, False)], [("loss ratio", 0.1, 0.5, False)])
+    [('loss ratio', 0.9, 0.5, False)]
+    """
+    return [] if failing(checks) and failing(twin_checks) else list(checks)
 
 
 def check_thresholds(checks) -> None:

@@ -38,4 +38,12 @@ def test_q8_set_weights_public(set_weights):
     assert torch.equal(model[0].weight.detach(), torch.zeros(5, 4)), 'set_weights should copy W1 into model[0].weight'
     assert torch.equal(model[2].weight.detach(), torch.ones(2, 5)), 'set_weights should copy W2 into model[2].weight'
     assert torch.equal(model[0].bias.detach(), torch.ones(5)), 'set_weights should copy b1 into model[0].bias'
+    with seeded(0):
+        on_meta = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2)).to(torch.device('meta'))
+    try:
+        set_weights(on_meta, torch.zeros(5, 4), torch.ones(5), torch.ones(2, 5), torch.zeros(2))
+    except RuntimeError as e:
+        raise AssertionError(f"set_weights on a model on another device ('meta') raised: {e}. Copy the values into the existing parameters (param.copy_(value) inside torch.no_grad())") from None
+    where = sorted({p.device.type for p in on_meta.parameters()})
+    assert where == ['meta'], f"after set_weights the parameters should stay on the model's device (meta), they are on {where}"
 

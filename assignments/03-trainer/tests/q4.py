@@ -8,6 +8,7 @@ points = 3
 @test_case(points=1, hidden=False, 
     success_message="NonlinearRegressor(1, 3, 1) has the lecture's 10 parameters and a sigmoid hidden layer.")
 def test_q4_public(NonlinearRegressor, n_params_nl):
+    import numbers
     import torch
     from torch import nn
     model = NonlinearRegressor(1, 3, 1)
@@ -20,5 +21,5 @@ def test_q4_public(NonlinearRegressor, n_params_nl):
     x = torch.linspace(-2, 2, 7).unsqueeze(1)
     with torch.no_grad():
         assert len(lin) == 2 and torch.allclose(model(x), lin[1](torch.sigmoid(lin[0](x))), atol=1e-06), 'forward should be Linear -> Sigmoid -> Linear'
-    assert isinstance(n_params_nl, int), f'n_params_nl should be an int, got {type(n_params_nl).__name__}'
+    assert isinstance(n_params_nl, numbers.Integral) and (not isinstance(n_params_nl, bool)), f'n_params_nl should be a count of parameters (a whole number), got {type(n_params_nl).__name__}'
 

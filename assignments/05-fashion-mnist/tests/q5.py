@@ -20,5 +20,9 @@ def test_q5_public(model, criterion, losses, test_acc, X_test):
     got = float(criterion(logits, labels))
     assert abs(got - want) < 1e-05, f'criterion should be nn.CrossEntropyLoss(): on a small example it gives {got:.4f} instead of {want:.4f}'
     assert isinstance(losses, list) and len(losses) == 3, f'losses should be a list with one mean loss per epoch (3), got {losses!r}'
-    assert isinstance(test_acc, float) and 0 <= test_acc <= 1, f'test_acc should be a fraction in [0, 1], got {test_acc!r}'
+    try:
+        acc = float(test_acc)
+    except (TypeError, ValueError, RuntimeError):
+        acc = None
+    assert acc is not None and 0 <= acc <= 1, f'test_acc should be a fraction in [0, 1], got {test_acc!r}'
 

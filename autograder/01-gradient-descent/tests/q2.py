@@ -16,6 +16,11 @@ def test_q2_public(diverging_lrs, candidate_lrs, gradient_descent):
 @test_case(points=1.5, hidden=True)
 def test_q2_diverging(diverging_lrs, candidate_lrs, gradient_descent):
     want = {lr for lr in candidate_lrs if abs(1 - 2 * lr) > 1}
+    if set(diverging_lrs) == want:
+        return
+    first = gradient_descent(1.0, 0.1, 1)
+    attempted = len(first) == 2 and abs(float(first[0]) - 1.0) < 1e-06 and (abs(float(first[1]) - 1.0) > 1e-06)
+    assert attempted, f'expected {sorted(want)}, got {sorted(diverging_lrs)}; your gradient_descent does not start at x0 and move x, so its answer cannot stand in for the right one'
     yours = {lr for lr in candidate_lrs if abs(gradient_descent(1.0, lr, 50)[-1]) > 1.0}
-    assert set(diverging_lrs) in (want, yours), f'expected {sorted(want)}, got {sorted(diverging_lrs)}'
+    assert set(diverging_lrs) == yours, f'expected {sorted(want)}, got {sorted(diverging_lrs)}'
 

@@ -38,6 +38,14 @@ def test_q8_set_weights_public(set_weights):
     assert torch.equal(model[0].weight.detach(), torch.zeros(5, 4)), 'set_weights should copy W1 into model[0].weight'
     assert torch.equal(model[2].weight.detach(), torch.ones(2, 5)), 'set_weights should copy W2 into model[2].weight'
     assert torch.equal(model[0].bias.detach(), torch.ones(5)), 'set_weights should copy b1 into model[0].bias'
+    with seeded(0):
+        on_meta = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2)).to(torch.device('meta'))
+    try:
+        set_weights(on_meta, torch.zeros(5, 4), torch.ones(5), torch.ones(2, 5), torch.zeros(2))
+    except RuntimeError as e:
+        raise AssertionError(f"set_weights on a model on another device ('meta') raised: {e}. Copy the values into the existing parameters (param.copy_(value) inside torch.no_grad())") from None
+    where = sorted({p.device.type for p in on_meta.parameters()})
+    assert where == ['meta'], f"after set_weights the parameters should stay on the model's device (meta), they are on {where}"
 
 @test_case(points=1, hidden=True)
 def test_q8_build(build_mlp):
@@ -88,4 +96,12 @@ def test_q8_set_weights(set_weights):
         got = model(X)
         want = torch.clamp(X @ W1.T + b1, min=0) @ W2.T + b2
     assert torch.allclose(got, want, atol=1e-05), 'after set_weights the model should compute with the given weights'
+    with seeded(2):
+        on_meta = nn.Sequential(nn.Linear(d, h), nn.ReLU(), nn.Linear(h, o)).to(torch.device('meta'))
+    try:
+        out_meta = set_weights(on_meta, W1, b1, W2, b2)
+    except RuntimeError:
+        raise AssertionError("set_weights should copy the values into a model's parameters on any device") from None
+    for name, p in out_meta.named_parameters():
+        assert isinstance(p, nn.Parameter) and p.device.type == 'meta', f"{name} should stay a parameter on the model's device (meta), it is a {type(p).__name__} on {p.device}"
 

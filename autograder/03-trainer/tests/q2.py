@@ -93,7 +93,9 @@ def test_q2_matches_autograd_loop(trainer):
             total += loss.item()
         want.append(total / len(loader))
     got = trainer(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.3), loader, 2)
-    assert [round(g, 5) for g in got] == [round(w, 5) for w in want], f'epoch losses should be {want}, got {got}'
+    assert len(got) == len(want), f'2 epochs should give 2 losses, got {len(got)}'
+    for k, (g, w) in enumerate(zip(got, want)):
+        assert abs(float(g) - w) <= 0.0001 * max(1.0, abs(w)), f'epoch losses should be {want}, got {got}'
     for p, q in zip(model.parameters(), ref.parameters()):
         assert torch.allclose(p, q, atol=1e-05), 'the trained weights differ from a correct loop: zero the gradients every step'
 

@@ -6,14 +6,19 @@ name = "q3"
 points = 3
 
 @test_case(points=0.5, hidden=False)
-def test_q3_public(reg_loader, reg_losses, w_torch, b_torch, w_sklearn, b_sklearn):
+def test_q3_public(reg_loader, reg_losses, w_torch, b_torch, w_sklearn, b_sklearn, trainer):
     import numpy as np
-    from torch.utils.data import DataLoader
-    from torch.utils.data import RandomSampler
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, RandomSampler
+    from student_utils.testing import flat_mse, lowers_loss, tiny_regression
     assert isinstance(reg_loader, DataLoader) and reg_loader.batch_size == 50, 'reg_loader should be a DataLoader with batch_size=50'
     assert isinstance(reg_loader.sampler, RandomSampler), 'reg_loader should shuffle: DataLoader(..., shuffle=True)'
     assert isinstance(reg_losses, list), f'reg_losses should be the list of epoch losses from trainer, got {type(reg_losses).__name__}'
-    assert len(reg_losses) == 50, f'50 epochs should give 50 losses in reg_losses, got {len(reg_losses)}'
+    model, X, y, loader = tiny_regression()
+    run = lambda m, epochs: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, epochs)
+    yours = len(run(tiny_regression(1)[0], 50)) if lowers_loss(model, X, y, flat_mse, lambda m: run(m, 3)) else 50
+    assert len(reg_losses) in (50, yours), f'50 epochs should give 50 losses in reg_losses, got {len(reg_losses)}'
     for name, w in (('w_torch', w_torch), ('w_sklearn', w_sklearn)):
         assert isinstance(w, np.ndarray), f'{name} should be a NumPy array, got {type(w).__name__}'
         assert w.shape == (3,), f'{name} should have shape (3,), got {w.shape} (flatten it)'
@@ -54,24 +59,30 @@ def test_q3_fit(reg_model, reg_losses, X_reg, y_reg, trainer, LinearRegressor):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_thresholds, failing, linear_layers
+    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, still_charged, tiny_regression, uses_its_parameters
     A = torch.cat([X_reg, torch.ones(len(X_reg), 1)], dim=1).double()
     sol = torch.linalg.lstsq(A, y_reg.double()[:, None]).solution.flatten()
     ls_mse = ((A @ sol - y_reg.double()) ** 2).mean().item()
 
-    def fit_of(model, losses):
+    def model_checks(model):
         layers = linear_layers(model)
         assert len(layers) == 1, 'reg_model should be a LinearRegressor(3, 1): the autograder computes its predictions from its one nn.Linear'
         linear, dev = (layers[0], layers[0].weight.device)
         with torch.no_grad():
             mse = ((linear(X_reg.to(dev)).flatten().cpu() - y_reg) ** 2).mean().item()
-        return [('q3 reg_model MSE / least-squares MSE', mse / ls_mse, 1.05, False), ('q3 last epoch loss / first epoch loss', losses[-1] / losses[0], 0.2, False), ('q3 last epoch loss / least-squares MSE', losses[-1] / ls_mse, 1.2, False)]
-    checks = fit_of(reg_model, reg_losses)
-    if failing(checks):
+        return [('q3 reg_model MSE / least-squares MSE', mse / ls_mse, 1.05, False)]
+
+    def loss_checks(losses):
+        return [('q3 last epoch loss / first epoch loss', losses[-1] / losses[0], 0.2, False), ('q3 last epoch loss / least-squares MSE', losses[-1] / ls_mse, 1.2, False)]
+    model_found, loss_found = (model_checks(reg_model), loss_checks(reg_losses))
+    if failing(model_found + loss_found):
+        model, X, y, loader = tiny_regression()
+        trains = lowers_loss(model, X, y, flat_mse, lambda m: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, 3))
         twin = LinearRegressor(3, 1)
-        loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(3))
-        twin_losses = trainer(twin, nn.MSELoss(), torch.optim.SGD(twin.parameters(), lr=0.05), loader, 50)
-        if failing(fit_of(twin, twin_losses)):
-            return
-    check_thresholds(checks)
+        if trains and uses_its_parameters(twin, X_reg[:8]):
+            loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(3))
+            twin_losses = trainer(twin, nn.MSELoss(), torch.optim.SGD(twin.parameters(), lr=0.05), loader, 50)
+            model_found = still_charged(model_found, model_checks(twin))
+            loss_found = still_charged(loss_found, loss_checks(twin_losses))
+    check_thresholds(model_found + loss_found)
 

@@ -8,6 +8,7 @@ points = 3
 @test_case(points=1, hidden=False, 
     success_message="NonlinearRegressor(1, 3, 1) has the lecture's 10 parameters and a sigmoid hidden layer.")
 def test_q4_public(NonlinearRegressor, n_params_nl):
+    import numbers
     import torch
     from torch import nn
     model = NonlinearRegressor(1, 3, 1)
@@ -20,7 +21,7 @@ def test_q4_public(NonlinearRegressor, n_params_nl):
     x = torch.linspace(-2, 2, 7).unsqueeze(1)
     with torch.no_grad():
         assert len(lin) == 2 and torch.allclose(model(x), lin[1](torch.sigmoid(lin[0](x))), atol=1e-06), 'forward should be Linear -> Sigmoid -> Linear'
-    assert isinstance(n_params_nl, int), f'n_params_nl should be an int, got {type(n_params_nl).__name__}'
+    assert isinstance(n_params_nl, numbers.Integral) and (not isinstance(n_params_nl, bool)), f'n_params_nl should be a count of parameters (a whole number), got {type(n_params_nl).__name__}'
 
 @test_case(points=1.5, hidden=True)
 def test_q4_architecture(NonlinearRegressor):
@@ -40,6 +41,11 @@ def test_q4_architecture(NonlinearRegressor):
 
 @test_case(points=0.5, hidden=True)
 def test_q4_nl_model(nl_model, n_params_nl, count_parameters):
+    import torch
     assert sum((p.numel() for p in nl_model.parameters())) == 61, 'nl_model should be NonlinearRegressor(1, 20, 1): 61 parameters'
-    assert n_params_nl in (61, count_parameters(nl_model)), f'NonlinearRegressor(1, 20, 1) has 20 + 20 + 20 + 1 = 61 parameters, n_params_nl is {n_params_nl}'
+    if n_params_nl == 61:
+        return
+    small, large = (torch.nn.Linear(3, 1), torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1)))
+    counts = 0 < count_parameters(small) != count_parameters(large) > 0
+    assert counts and n_params_nl == count_parameters(nl_model), f'NonlinearRegressor(1, 20, 1) has 20 + 20 + 20 + 1 = 61 parameters, n_params_nl is {n_params_nl}'
 

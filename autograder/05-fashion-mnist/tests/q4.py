@@ -20,10 +20,12 @@ def test_q4_public(evaluate):
         value = float(acc)
     except (TypeError, ValueError, RuntimeError):
         value = None
-    assert value is not None and abs(value - 0.6) < 1e-09, f'3 correct out of 5 is an accuracy of 0.6 (a fraction of all examples, not a count or a mean of batch accuracies), got {acc!r}'
+    known = {'the count of correct predictions': 3.0, 'the mean of the batch accuracies': 2 / 3, "the first batch's accuracy alone": 1.0, "the first batch's correct predictions over all 5": 0.4}
+    why = [what for what, v in known.items() if value is not None and abs(value - v) < 1e-06]
+    assert value is not None and abs(value - 0.6) < 1e-06, f'3 correct out of 5 is an accuracy of 0.6 (a fraction of all examples), got {acc!r}' + (f', which is {why[0]}' if why else '')
     assert isinstance(acc, float), f'evaluate should return a Python float (use .item()), got {type(acc).__name__}'
     acc = evaluate(nn.Sequential(nn.Dropout(0.9), nn.Identity()), loader, torch.device('cpu'))
-    assert abs(float(acc) - 0.6) < 1e-09, f'with a dropout layer in front the accuracy should still be 0.6 (model.eval() turns dropout off), got {acc}'
+    assert abs(float(acc) - 0.6) < 1e-06, f'with a dropout layer in front the accuracy should still be 0.6 (model.eval() turns dropout off), got {acc}'
     with meta_scalars() as meta:
         model = nn.Linear(3, 3)
         try:

@@ -20,49 +20,66 @@ def test_q5_public(model, criterion, losses, test_acc, X_test):
     got = float(criterion(logits, labels))
     assert abs(got - want) < 1e-05, f'criterion should be nn.CrossEntropyLoss(): on a small example it gives {got:.4f} instead of {want:.4f}'
     assert isinstance(losses, list) and len(losses) == 3, f'losses should be a list with one mean loss per epoch (3), got {losses!r}'
-    assert isinstance(test_acc, float) and 0 <= test_acc <= 1, f'test_acc should be a fraction in [0, 1], got {test_acc!r}'
+    try:
+        acc = float(test_acc)
+    except (TypeError, ValueError, RuntimeError):
+        acc = None
+    assert acc is not None and 0 <= acc <= 1, f'test_acc should be a fraction in [0, 1], got {test_acc!r}'
 
 @test_case(points=2.5, hidden=True)
-def test_q5_test_accuracy(model, X_test, y_test, X_train, y_train, build_model, train_epoch):
+def test_q5_test_accuracy(model, X_unseen, y_unseen, X_train, y_train, pixel_mean, pixel_std, build_model, train_epoch):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_threshold, standard_layers_only
-    assert standard_layers_only(model), 'model should be the nn.Sequential that build_model() returns: the autograder runs it itself on the 10,000 test images'
+    import student_utils as su
+    from student_utils.testing import behaves_as, built_by, check_threshold, lowers_loss, seeded
+    layers = lambda: nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
 
-    def test_accuracy(net):
-        dev = next(net.parameters()).device
+    def accuracy_on_unseen(net):
+        try:
+            net = behaves_as(net, layers(), X_train[:64])
+        except AssertionError:
+            assert built_by(net, build_model, X_train[:64]), 'model should compute what build_model() is asked to, or be the model your build_model() builds'
         net.eval()
-        correct = 0
         with torch.no_grad():
-            for start in range(0, len(y_test), 1000):
-                logits = net(X_test[start:start + 1000].to(dev))
-                assert tuple(logits.shape) == (len(y_test[start:start + 1000]), 10), f'logits should have shape (N, 10), got {tuple(logits.shape)}'
-                correct += (logits.argmax(dim=1).cpu() == y_test[start:start + 1000]).sum().item()
-        return correct / len(y_test)
-    acc = test_accuracy(model)
+            return (net(X_unseen.to(next(net.parameters()).device)).argmax(dim=1).cpu() == y_unseen).double().mean().item()
+    acc = accuracy_on_unseen(model)
     if acc <= 0.8:
-        twin = build_model()
-        loader = DataLoader(TensorDataset(X_train, y_train), batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(5))
-        optimizer = torch.optim.Adam(twin.parameters(), lr=0.001)
-        for _ in range(3):
-            train_epoch(twin, loader, nn.CrossEntropyLoss(), optimizer, torch.device('cpu'))
-        if test_accuracy(twin) <= 0.8:
-            return
-    check_threshold('q5 test-split accuracy of model', acc, 0.8)
+        with seeded(5):
+            probe = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+        X, y = (X_train[:256], y_train[:256])
+        trains = lowers_loss(probe, X, y, nn.CrossEntropyLoss(), lambda m: train_epoch(m, DataLoader(TensorDataset(X, y), batch_size=64), nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.1), torch.device('cpu')))
+        if trains:
+            twin = build_model()
+            loader = DataLoader(TensorDataset(X_train, y_train), batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(5))
+            optimizer = torch.optim.Adam(twin.parameters(), lr=0.001)
+            for _ in range(3):
+                train_epoch(twin, loader, nn.CrossEntropyLoss(), optimizer, torch.device('cpu'))
+            if accuracy_on_unseen(twin) <= 0.8:
+                return
+    check_threshold('q5 accuracy of model on the 2,000 test images kept back', acc, 0.8)
 
 @test_case(points=0.5, hidden=True)
-def test_q5_test_acc(model, test_acc, X_test, y_test, evaluate):
+def test_q5_test_acc(model, test_acc, X_test, y_test, X_train, pixel_mean, pixel_std, evaluate, build_model):
     import torch
+    from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import standard_layers_only
-    assert standard_layers_only(model), 'model should be the nn.Sequential that build_model() returns'
-    dev = next(model.parameters()).device
-    model.eval()
+    import student_utils as su
+    from student_utils.testing import behaves_as, built_by
+    try:
+        net = behaves_as(model, nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)), X_train[:64])
+    except AssertionError:
+        assert built_by(model, build_model, X_train[:64]), 'model should compute what build_model() is asked to, or be the model your build_model() builds'
+        net = model
+    dev = next(net.parameters()).device
+    net.eval()
     with torch.no_grad():
-        want = (model(X_test.to(dev)).argmax(dim=1).cpu() == y_test).double().mean().item()
+        want = (net(X_test.to(dev)).argmax(dim=1).cpu() == y_test).double().mean().item()
     if abs(float(test_acc) - want) < 1e-06:
         return
+    known_X = torch.tensor([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 5.0, 0.0], [1.0, 0.0, 0.0]])
+    known = DataLoader(TensorDataset(known_X, torch.tensor([1, 0, 0, 0, 0])), batch_size=5)
+    right = abs(float(evaluate(nn.Identity(), known, torch.device('cpu'))) - 0.6) < 1e-06
     yours = evaluate(model, DataLoader(TensorDataset(X_test, y_test), batch_size=1000), dev)
-    assert abs(float(test_acc) - float(yours)) < 1e-06, f"model's test accuracy is {want:.4f}, test_acc is {test_acc}"
+    assert right and abs(float(test_acc) - float(yours)) < 1e-06, f"model's test accuracy is {want:.4f}, test_acc is {test_acc}"
 
