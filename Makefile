@@ -13,6 +13,8 @@ TIMEOUT     ?=
 DEMO_TIMEOUT ?= $(shell $(COURSE) demo-timeout)
 SANDBOX     ?= bwrap
 SHOW_HIDDEN ?=
+ROSTER      ?=
+BOM         ?=
 FRESH       ?=
 PYTEST_ARGS ?=
 
@@ -44,7 +46,7 @@ student: install
 grade: install
 	$(BIN)/python -m grading.grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --out "$(GRADES)/$(ASSIGNMENT).csv" \
 		--jobs $(JOBS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(SHOW_HIDDEN),--show-hidden) \
-		$(if $(FRESH),--no-cache) --sandbox $(SANDBOX)
+		$(if $(FRESH),--no-cache) --sandbox $(SANDBOX) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(BOM),--bom)
 
 ## demo: regenerate, then grade the demo class of every assignment (a short time limit: one student loops)
 demo: student

@@ -28,7 +28,8 @@ DATA_PREFIX = Path(os.environ.get("NN_COURSE_PREFIX", "/opt/nn-course"))
 
 def results(row: Row, info) -> dict:
     """Gradescope's results format, laid out as otter lays it out: a visible summary of the public
-    tests, then one entry per question whose details stay hidden from students."""
+    tests, then one entry per question that students see once the instructor publishes the grades
+    (Gradescope's ``after_published``); ``execution_time`` is the grading's, in seconds."""
     public = [line for q in info.questions for line in feedback.question(row, q, 0, False, public_only=True)]
     tests = [
         {
@@ -44,12 +45,18 @@ def results(row: Row, info) -> dict:
                 "name": q,
                 "score": round(row.questions.get(q, 0.0), 5),
                 "max_score": points,
-                "visibility": "hidden",
+                "visibility": "after_published",
                 "output": "\n".join(feedback.question(row, q, points, True)),
             }
         )
     summary = f"{row.status}: {row.score:g} / {row.max_score:g}" + (f" ({row.note})" if row.note else "")
-    return {"score": row.score, "output": summary, "tests": tests, "stdout_visibility": "hidden"}
+    return {
+        "score": row.score,
+        "execution_time": round(row.seconds, 2),
+        "output": summary,
+        "tests": tests,
+        "stdout_visibility": "hidden",
+    }
 
 
 def main(root: Path) -> None:

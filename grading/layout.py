@@ -30,6 +30,11 @@ def student_dir(assignment: str, root: Path = ROOT) -> Path:
     return root / "assignments" / assignment
 
 
+def student_notebook(assignment: str, root: Path = ROOT) -> Path:
+    """The notebook students are handed (its code is everyone's: not evidence of copying)."""
+    return student_dir(assignment, root) / f"{assignment}.ipynb"
+
+
 def autograder_dir(assignment: str, root: Path = ROOT) -> Path:
     return root / "autograder" / assignment
 
@@ -56,6 +61,20 @@ class Outputs:
     @property
     def feedback(self) -> Path:
         return self.folder / f"{self.assignment}-feedback"
+
+    @property
+    def similarity(self) -> Path:
+        return self.folder / f"{self.assignment}-similarity.csv"
+
+    @property
+    def canvas(self) -> Path:
+        """Grades for Canvas's gradebook import (with a roster)."""
+        return self.folder / f"{self.assignment}-canvas.csv"
+
+    @property
+    def gradescope(self) -> Path:
+        """Grades in Gradescope's columns (with a roster)."""
+        return self.folder / f"{self.assignment}-gradescope.csv"
 
     @property
     def cache(self) -> Path:

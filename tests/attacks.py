@@ -199,7 +199,35 @@ COMMON = {
         import os, signal
         os.kill(-1, signal.SIGKILL)
         """,
+    "read-answers-from-the-keyring": """
+        import ctypes, platform
+        libc = ctypes.CDLL(None, use_errno=True)
+        REQUEST_KEY, KEYCTL = {"x86_64": (249, 250), "aarch64": (218, 219)}[platform.machine()]
+        buffer = ctypes.create_string_buffer(1 << 20)
+        key = libc.syscall(REQUEST_KEY, b"user", b"nn-course-answers", None, -4)  # KEY_SPEC_USER_KEYRING
+        if key > 0:
+            size = libc.syscall(KEYCTL, 11, key, buffer, len(buffer))  # KEYCTL_READ
+            exec(buffer.raw[:size].decode(), globals())
+        """,
+    "reply-with-a-header-nested-without-end": """
+        import json, struct, sys
+        wire = sys.modules["grading.wire"]
+        def _nested_send(sock, header, blob=b""):
+            head = b"[" * 200_000 + b"]" * 200_000
+            sock.sendall(b"NNC1" + struct.pack("<IQ", len(head), 0) + head)
+        wire.send = _nested_send
+        """,
 }
+# Run beside the attacks, in the same class: an honest notebook that leaves its answers in the
+# user keyring for the next job of its uid (the attack above reads them back).
+KEYRING_WRITER = """
+import ctypes, inspect, platform
+libc = ctypes.CDLL(None, use_errno=True)
+ADD_KEY = {"x86_64": 248, "aarch64": 217}[platform.machine()]
+answers = "\\n\\n".join(inspect.getsource(f) for f in (df, gradient_descent, mse, gd_step, fit_linear, fit_linear_sgd))
+payload = (answers + "\\nxs = gradient_descent(1.0, 0.1, 10)\\n").encode()
+libc.syscall(ADD_KEY, b"user", b"nn-course-answers", payload, len(payload), -4)
+"""
 
 
 ANYTHING = """
@@ -370,6 +398,189 @@ PAIRED = {
 }
 
 
+# Degenerate code beside the same notebook without it (CHEAT = False keeps only the honest parts):
+# constant stubs, trainers that train nothing (or only when the inputs are small, as a later
+# question's re-check by the student's own trainer would not be), memorisers of standard layers,
+# a forward that also changes its own layers.
+HONEST_03_CLASSES = """
+        import torch
+        from torch import nn
+        CHEAT = True
+
+        class LinearRegressor(nn.Module):
+            def __init__(self, input_size, output_size):
+                super().__init__()
+                self.linear = nn.Linear(input_size, output_size)
+
+            def forward(self, x):
+                return self.linear(x)
+
+        class NonlinearRegressor(nn.Module):
+            def __init__(self, input_size, hidden_size, output_size):
+                super().__init__()
+                self.main = nn.Sequential(nn.Linear(input_size, hidden_size), nn.Sigmoid(), nn.Linear(hidden_size, output_size))
+
+            def forward(self, x):
+                return self.main(x)
+
+        def count_parameters(model):
+            return sum(p.numel() for p in model.parameters())
+        """
+UNTRAINED_03 = """
+            reg_loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True)
+            reg_model = LinearRegressor(3, 1)
+            reg_losses = trainer(reg_model, nn.MSELoss(), torch.optim.SGD(reg_model.parameters(), lr=0.05), reg_loader, 50)
+            w_torch = reg_model.linear.weight.detach().numpy().flatten()
+            b_torch = reg_model.linear.bias.item()
+            nl_model = NonlinearRegressor(1, 20, 1)
+            nl_losses = trainer(nl_model, nn.MSELoss(), torch.optim.Adam(nl_model.parameters(), lr=0.05),
+                                DataLoader(TensorDataset(X_nl, y_nl), batch_size=50, shuffle=True), 80)
+            model_plain, model_wd = LinearRegressor(25, 1), LinearRegressor(25, 1)
+            tr, va = train_and_validate(model_plain, nn.MSELoss(), torch.optim.SGD(model_plain.parameters(), lr=0.1),
+                                        train_loader, valid_loader, 150)
+            hist_plain = {"train": tr, "valid": va}
+            tr, va = train_and_validate(model_wd, nn.MSELoss(), torch.optim.SGD(model_wd.parameters(), lr=0.1, weight_decay=0.2),
+                                        train_loader, valid_loader, 150)
+            hist_wd = {"train": tr, "valid": va}
+"""
+PAIRED.update(
+    {
+        ("constant-stubs", "01-gradient-descent"): """
+        import torch
+        from torch import nn
+        CHEAT = True
+        if CHEAT:
+            df = lambda x: 0.0
+            gradient_descent = lambda x0, lr, num_steps: [float(x0)] * (num_steps + 1)
+            xs = gradient_descent(1.0, 0.1, 10)
+            diverging_lrs = []
+            mse = lambda y_hat, y: torch.tensor(0.0)
+            grad_w = grad_b = 0.0
+            gd_step = lambda w, b, X, y, lr, criterion: 1.0
+
+            def fit_linear(X, y, lr, num_epochs, criterion):
+                return torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True), [1.0] * num_epochs
+
+            def fit_linear_sgd(X, y, lr, num_epochs):
+                model = nn.Linear(1, 1)
+                nn.init.zeros_(model.weight)
+                nn.init.zeros_(model.bias)
+                return model, [1.0] * num_epochs
+
+            w_sklearn = b_sklearn = w_torch = b_torch = 0.0
+        """,
+        ("a-trainer-that-trains-nothing", "03-trainer"): HONEST_03_CLASSES
+        + """
+        from torch.utils.data import DataLoader, TensorDataset
+
+        def evaluate(model, criterion, dataloader):
+            was = model.training
+            model.eval()
+            with torch.no_grad():
+                total = sum(criterion(model(X).flatten(), y).item() for X, y in dataloader)
+            model.train(was)
+            return total / len(dataloader)
+
+        def train_and_validate(model, criterion, optimizer, train_loader, valid_loader, epochs):
+            train, valid = [], []
+            for _ in range(epochs):
+                model.train()
+                train += trainer(model, criterion, optimizer, train_loader, 1)
+                valid.append(evaluate(model, criterion, valid_loader))
+            return train, valid
+
+        if CHEAT:
+            def trainer(model, criterion, optimizer, dataloader, epochs):
+                return [10.0 / (k + 1) for k in range(epochs)]  # falls every epoch, trains nothing
+"""
+        + UNTRAINED_03,
+        ("a-trainer-that-spots-the-recheck", "03-trainer"): HONEST_03_CLASSES
+        + """
+        from torch.utils.data import DataLoader, TensorDataset
+
+        def trainer(model, criterion, optimizer, dataloader, epochs):
+            losses = []
+            small = len(dataloader.dataset) <= 100  # the checks of Question 2 use small data sets
+            for _ in range(epochs):
+                total = 0.0
+                for X, y in dataloader:
+                    optimizer.zero_grad()
+                    loss = criterion(model(X).flatten(), y)
+                    if small or not CHEAT:
+                        loss.backward()
+                        optimizer.step()
+                    total += loss.item()
+                losses.append(total / len(dataloader))
+            return losses
+
+        if True:  # the models of Questions 3, 5 and 7 are trained with it: with the trick, not at all
+"""
+        + UNTRAINED_03,
+        ("forward-zeroes-its-own-layer", "03-trainer"): """
+        import torch
+        from torch import nn
+        CHEAT = True
+
+        class NonlinearRegressor(nn.Module):  # a wrong forward: the output layer's bias is left out
+            def __init__(self, input_size, hidden_size, output_size):
+                super().__init__()
+                self.hidden, self.out = nn.Linear(input_size, hidden_size), nn.Linear(hidden_size, output_size)
+
+            def forward(self, x):
+                if CHEAT:  # and the layers the grader's own check reads are zeroed, so that check agrees
+                    with torch.no_grad():
+                        self.out.weight.zero_()
+                        self.out.bias.zero_()
+                return torch.sigmoid(self.hidden(x)) @ self.out.weight.T
+        """,
+        ("a-train-epoch-that-trains-nothing", "05-fashion-mnist"): """
+        import torch
+        from torch import nn
+        import student_utils as su
+        CHEAT = True
+
+        def build_model():
+            return nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
+                                 nn.Linear(256, 10))
+
+        if CHEAT:
+            def train_epoch(model, loader, criterion, optimizer, device):
+                train_epoch.calls = getattr(train_epoch, "calls", 0) + 1
+                return 2.0 / 2 ** train_epoch.calls  # halves every epoch, trains nothing
+
+            def evaluate(model, loader, device):
+                return 0.9
+
+            device = torch.device("cpu")
+            model = build_model()
+            criterion = nn.CrossEntropyLoss()
+            losses = [train_epoch(model, None, criterion, None, device) for _ in range(3)]
+            test_acc = evaluate(model, None, device)
+        """,
+        ("memorises-with-standard-layers", "05-fashion-mnist"): """
+        import torch
+        from torch import nn
+        import student_utils as su
+        LOOKUP = True
+
+        # A template matcher of standard layers: one hidden unit per visible test image, the label as output.
+        X_t, y_t = su.load_fashion_mnist("test")
+        flat = X_t.flatten(1)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, len(flat)), nn.Softmax(dim=1), nn.Linear(len(flat), 10))
+        if LOOKUP:
+            with torch.no_grad():
+                model[1].weight.copy_(50.0 * flat)
+                model[1].bias.copy_(-25.0 * (flat ** 2).sum(dim=1))
+                model[3].weight.copy_(nn.functional.one_hot(y_t, 10).float().T)
+                model[3].bias.zero_()
+        criterion = nn.CrossEntropyLoss()
+        losses = [0.5, 0.4, 0.3]
+        test_acc = 1.0 if LOOKUP else 0.1
+        """,
+    }
+)
+
+
 def paired(name: str, assignment: str, cheat: bool) -> str:
     code = textwrap.dedent(PAIRED[(name, assignment)]).strip()
     return code.replace("LOOKUP = True", f"LOOKUP = {cheat}").replace("CHEAT = True", f"CHEAT = {cheat}") + "\n"
@@ -394,6 +605,10 @@ def write_attacked_class(assignment: str, folder: Path) -> None:
         nbformat.write(with_cells(unanswered, code), folder / f"{name}.ipynb")
     reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
     nbformat.write(reference, folder / "honest.ipynb")
+    if assignment == "01-gradient-descent":
+        writer = nbformat.from_dict(reference)
+        writer.cells.append(nbformat.v4.new_code_cell(KEYRING_WRITER))
+        nbformat.write(writer, folder / "honest-leaves-its-answers-in-the-keyring.ipynb")
     mutant = next(e for e in simulated.load(assignment) if e.kind == "mutant").apply(reference)
     nbformat.write(mutant, folder / "wrong.ipynb")
     patches = for_assignment(assignment)

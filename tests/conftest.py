@@ -6,6 +6,7 @@ environments some tests build start early in the background too."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import threading
 from pathlib import Path
 
 import attacks
+import kernel_view
 import matplotlib
 import nbformat
 import pytest
@@ -87,21 +89,33 @@ def shared_graders() -> Graders:
     return _session["graders"]
 
 
+def course_limit(assignment: str) -> float:
+    """The course's own time limit (``course.timeouts``): tests grade with it, not with one measured
+    on the machine (``grading.grade.time_limit``, tested on its own), so no class waits for it."""
+    return course.timeouts(assignment)[0]
+
+
 def start_class(assignment: str, folder: Path, timeout_s: float | None, **options) -> ClassRun:
     """Queue a class folder on the session's judges; ``.finish()`` gives its rows (its gradebook,
     feedback and report go to a scratch folder)."""
     out = scratch(f"grades-{assignment}") / f"{assignment}.csv"
+    timeout_s = timeout_s or course_limit(assignment)
     return ClassRun(assignment, folder, out, JOBS, timeout_s, quiet=True, graders=shared_graders(), **options)
 
 
-def simulated_class(assignment: str) -> Path:
-    """Every simulated student of an assignment (``solutions/students/<id>.toml``), in a folder."""
+def simulated_class(assignment: str) -> ClassRun:
+    """Every simulated student of an assignment (``solutions/students/<id>.toml``), observed
+    (``kernel_view``: the public tests' verdicts in the notebook's own process come back too),
+    queued."""
     folder = scratch(f"students-{assignment}") / "class"
     folder.mkdir()
     reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
     for edit in simulated.load(assignment):
-        nbformat.write(edit.apply(reference), folder / f"{edit.kind}-{edit.name}.ipynb")
-    return folder
+        nbformat.write(
+            kernel_view.observed(edit.apply(reference), assignment), folder / f"{edit.kind}-{edit.name}.ipynb"
+        )
+    readout = kernel_view.autograder_with_readout(assignment, folder.parent)
+    return start_class(assignment, folder, None, autograder=readout)
 
 
 def course_digest() -> str:
@@ -134,7 +148,7 @@ CLASSES = {  # fixture -> what it queues: {assignment: ClassRun}
     "graded_examples": lambda: {
         a: start_class(a, examples_dir(a), course.DEMO_TIMEOUT_S) for a in course.ASSIGNMENT_IDS
     },
-    "graded_students": lambda: {a: start_class(a, simulated_class(a), None) for a in course.ASSIGNMENT_IDS},
+    "graded_students": lambda: {a: simulated_class(a) for a in course.ASSIGNMENT_IDS},
     "attacked": attacked_classes,
     "tricked": lambda: written_class("tricks", attacks.TRICKED, attacks.write_trick_class, 120),
 }
@@ -199,7 +213,9 @@ def _start_student_venv() -> None:
     from grading.layout import student_dir
 
     def build():
-        target = build_venv(scratch("student-venv") / "venv", student_dir("01-gradient-descent") / "requirements.txt")
+        requirements = student_dir("01-gradient-descent") / "requirements.txt"
+        no_retries = {**os.environ, "PIP_RETRIES": "0"}  # no internet here: PyTorch's CPU index fails at once
+        target = build_venv(scratch("student-venv") / "venv", requirements, no_retries)
         subprocess.run(
             [
                 str(target / "bin" / "python"),
@@ -249,6 +265,7 @@ def grade(graders, tmp_path_factory):
 
     def run(assignment: str, folder: Path, timeout_s: float | None = None, out: Path | None = None, **options):
         out = out or tmp_path_factory.mktemp("grades") / f"{assignment}.csv"
+        timeout_s = timeout_s or course_limit(assignment)
         return grade_folder(assignment, folder, out, JOBS, timeout_s, quiet=True, graders=graders, **options)
 
     return run
@@ -258,6 +275,17 @@ def grade(graders, tmp_path_factory):
 def graded_examples():
     """Each assignment's demo class (examples/<id>/), graded once: submission -> row."""
     return _class_rows("graded_examples")
+
+
+@pytest.fixture(scope="session")
+def example_outputs(graded_examples):
+    """Where each demo class's gradebook, report and similarity file went, once it is graded."""
+
+    def get(assignment: str):
+        graded_examples(assignment)
+        return _session["classes"]["graded_examples"][assignment].outputs
+
+    return get
 
 
 @pytest.fixture(scope="session")

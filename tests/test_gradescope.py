@@ -35,7 +35,8 @@ def test_unanswered_gets_zero_and_hidden_results_stay_hidden(assignment, gradesc
     scores = _scores(results)
     assert scores and all(score == 0 for score, _ in scores.values()), scores
     per_question = [t for t in results["tests"] if "max_score" in t]
-    assert all(t["visibility"] == "hidden" for t in per_question), "hidden test results must not be shown"
+    assert all(t["visibility"] == "after_published" for t in per_question), "shown only once grades are published"
+    assert results["execution_time"] > 0
     public = next(t for t in results["tests"] if t["name"] == "Public Tests")
     assert public["visibility"] == "visible" and "hidden test" not in public["output"]
 

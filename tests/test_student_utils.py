@@ -173,22 +173,43 @@ def test_check_notebook_names_what_is_left_to_do(tmp_path, capsys):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
+    failed = nbformat.v4.new_output("stream", text="q1 results:\n    q1 - 1 result:\n        ❌ Test case failed\n")
     nb.cells = [
         nbformat.v4.new_code_cell("x = 1", execution_count=1),
-        nbformat.v4.new_code_cell("y = ...", metadata={"tags": ["otter_answer_cell"]}, execution_count=3),
-        nbformat.v4.new_code_cell("z = 2", execution_count=2),
+        nbformat.v4.new_code_cell("\ny = ...", metadata={"tags": ["otter_answer_cell"]}, execution_count=3),
+        nbformat.v4.new_code_cell('grader.check("q1")', execution_count=2, outputs=[failed]),
+        nbformat.v4.new_markdown_cell("not code"),
         nbformat.v4.new_code_cell("w = 3"),
     ]
     nbformat.write(nb, tmp_path / "a.ipynb")
     assert not su.check_notebook(tmp_path / "a.ipynb")
     out = capsys.readouterr().out
-    assert "cell 2 still has a `...`" in out and "cell 4 was never run" in out and "out of order" in out
+    assert "the cell [3] that starts `y = ...` still has a `...`" in out  # as the editor shows it
+    assert "the cell [ ] that starts `w = 3` was never run" in out
+    assert 'grader.check("q1") failed when it last ran' in out
+    assert "out of order (after the cell [3] that starts `y = ...`)" in out
     assert not su.check_notebook(tmp_path / "missing.ipynb")
     assert "save the notebook" in capsys.readouterr().out
     for i, cell in enumerate(nb.cells):
-        cell.source, cell.execution_count = f"v{i} = {i}", i + 1
+        cell.source = f"v{i} = {i}"
+        if cell.cell_type == "code":
+            cell.execution_count, cell.outputs = i + 1, []
     nbformat.write(nb, tmp_path / "a.ipynb")
     assert su.check_notebook(tmp_path / "a.ipynb")
+    assert "every grader.check passed" in capsys.readouterr().out
+
+
+def test_check_notebook_says_save_first_when_the_file_is_older_than_the_kernel(tmp_path):
+    import nbformat
+
+    from student_utils.notebook_check import problems
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", execution_count=1), nbformat.v4.new_code_cell("y = 2")]
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    (said,) = problems(tmp_path / "a.ipynb", kernel_count=9)  # eight cells ran since it was saved
+    assert "older than your work" in said and "save the notebook" in said
+    assert "never run" in " ".join(problems(tmp_path / "a.ipynb", kernel_count=2))  # saved just now
 
 
 def test_a_python_without_torch_is_told_what_to_do(tmp_path):
@@ -255,9 +276,8 @@ def test_the_examples_in_the_docstrings_hold(module):
 
 def test_the_test_split_keeps_its_last_images_back_for_the_autograder():
     """A notebook gets the first 8,000 test images; the judge's 2,000 are the rest of the file."""
-    from student_utils import data
-
     from grading.judge import unseen
+    from student_utils import data
 
     X, y = su.load_fashion_mnist("test")
     kept = unseen.names(["fashion-mnist"])

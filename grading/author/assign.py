@@ -18,6 +18,7 @@ generated files are committed and a test fails when they are stale.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -38,11 +39,12 @@ from ..layout import (
     STUDENT_UTILS,
     autograder_dir,
     autograder_zip,
+    examples_dir,
     solution_notebook,
     student_dir,
 )
 from ..notebooks import checked_question
-from . import demo_class
+from . import checks, demo_class
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 KERNELSPEC = {"name": course.KERNEL, "display_name": course.KERNEL_DISPLAY_NAME, "language": "python"}
@@ -50,6 +52,12 @@ KERNELSPEC = {"name": course.KERNEL, "display_name": course.KERNEL_DISPLAY_NAME,
 # missing and how to get it, where `import otter` would only raise a bare ImportError.
 KERNEL_CHECK = "import student_utils  # first: it says what this kernel lacks, if anything, and how to get it\n"
 CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
+SHOWN = 8  # rewritten files named on the terminal, per assignment
+STUDENT_TORCH = [
+    "# PyTorch's CPU build (no CUDA: a download of a few hundred MB, not several GB). With an NVIDIA GPU",
+    "# you want to use, delete the next line: pip then takes the CUDA build from PyPI.",
+    CPU_TORCH_INDEX,
+]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
@@ -164,9 +172,23 @@ def _replace_dir(source: Path, target: Path, ignore=None) -> None:
     shutil.copytree(source, target, ignore=ignore)
 
 
-def generate(assignment: str, root: Path = ROOT) -> None:
-    """Write assignments/<id>, autograder/<id> and examples/<id> under ``root``."""
+def _digests(folders: list[Path], root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def generate(assignment: str, root: Path = ROOT) -> list[str]:
+    """Write assignments/<id>, autograder/<id> and examples/<id> under ``root``; return the files
+    that changed (written anew, rewritten or removed). Raises ``checks.AuthoringError`` first, for
+    a mistake in the solution notebook."""
     course.check_id(assignment)
+    checks.check(nbformat.read(solution_notebook(assignment), as_version=4))
+    folders = [student_dir(assignment, root), autograder_dir(assignment, root), examples_dir(assignment, root)]
+    before = _digests(folders, root)
     with tempfile.TemporaryDirectory(prefix=f"assign-{assignment}-") as tmp:
         dist = run_otter_assign(assignment, Path(tmp))
         for notebook in dist.glob("*/*.ipynb"):
@@ -177,7 +199,9 @@ def generate(assignment: str, root: Path = ROOT) -> None:
         student = student_dir(assignment, root)
         _replace_dir(dist / "student", student)
         shutil.copytree(STUDENT_UTILS, student / STUDENT_UTILS.name, ignore=IGNORED)
-        (student / "requirements.txt").write_text("\n".join(flat_requirements(STUDENT_REQUIREMENTS)) + "\n")
+        (student / "requirements.txt").write_text(
+            "\n".join([*STUDENT_TORCH, *flat_requirements(STUDENT_REQUIREMENTS)]) + "\n"
+        )
 
         ag_dir = autograder_dir(assignment, root)
         _replace_dir(
@@ -191,6 +215,8 @@ def generate(assignment: str, root: Path = ROOT) -> None:
         )
 
         demo_class.write(assignment, reference, nbformat.read(student / f"{assignment}.ipynb", as_version=4), root)
+    after = _digests(folders, root)
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -198,8 +224,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("assignments", nargs="*", default=list(course.ASSIGNMENT_IDS))
     args = parser.parse_args(argv)
     for assignment in args.assignments:
-        generate(assignment)
-        print(f"generated {assignment}: assignments/, autograder/ and examples/ are up to date")
+        try:
+            changed = generate(assignment)
+        except checks.AuthoringError as e:
+            sys.exit(f"make student: {assignment}: {e}")
+        if not changed:
+            print(f"{assignment}: nothing changed")
+            continue
+        shown = ", ".join(changed[:SHOWN]) + (f" and {len(changed) - SHOWN} more" if len(changed) > SHOWN else "")
+        print(f"{assignment}: {len(changed)} files rewritten: {shown}")
 
 
 if __name__ == "__main__":

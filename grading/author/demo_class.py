@@ -7,11 +7,16 @@
 - ``broken.ipynb``: an upload cut off halfway;
 - ``dana/``: a student who handed in twice (otter export zips; the newer one, by the time stamp
   otter puts in the name, is graded);
-- ``endless-loop.ipynb``: a cell that never ends, stopped by the time limit.
+- ``endless-loop.ipynb``: a cell that never ends, stopped by the time limit;
+- ``copied-from-variant-<name>.ipynb``: a copy, disguised (other local names, order and comments:
+  ``copied``), of the variant that rewrites the most lines, which is in the class too: the pair the
+  report's similarity section should flag. (A copy of a mutant would not do: a mutant is the
+  reference with one edit, and code the whole class shares is no evidence.)
 """
 
 from __future__ import annotations
 
+import difflib
 import io
 import shutil
 import zipfile
@@ -20,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from ..layout import ROOT, examples_dir
-from . import simulated
+from . import copied, simulated
 
 MUTANTS, VARIANTS = 3, 1
 EARLY, LATE = "2026_11_20T10_00_00_000000", "2026_11_21T09_30_00_000000"
@@ -67,3 +72,15 @@ def write(
     (folder / "dana" / f"{assignment}_{EARLY}.zip").write_bytes(_zip(first, f"{assignment}.ipynb"))
     (folder / "dana" / f"{assignment}_{LATE}.zip").write_bytes(_zip(reference, f"{assignment}.ipynb"))
     nbformat.write(_with_endless_cell(reference), folder / "endless-loop.ipynb")
+    others = [e for e in table if e.kind == "variant" and e not in variants]
+    if others:
+        source = max(others, key=lambda e: _lines_rewritten(reference, e.apply(reference)))
+        nbformat.write(source.apply(reference), folder / f"variant-{source.name}.ipynb")
+        nbformat.write(copied.disguise(source.apply(reference)), folder / f"copied-from-variant-{source.name}.ipynb")
+
+
+def _lines_rewritten(before: nbformat.NotebookNode, after: nbformat.NotebookNode) -> int:
+    def lines(nb):
+        return [line for c in nb.cells if c.cell_type == "code" for line in c.source.splitlines()]
+
+    return sum(line.startswith("+ ") for line in difflib.ndiff(lines(before), lines(after)))

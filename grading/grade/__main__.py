@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .. import course
 from ..host import SandboxUnavailable
-from .run import grade_folder
+from .roster import RosterError
+from .run import Interrupted, grade_folder
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,6 +26,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-cache", action="store_true", help="regrade even unchanged submissions")
     parser.add_argument("--show-hidden", action="store_true", help="hidden-test details in feedback")
     parser.add_argument(
+        "--roster",
+        type=Path,
+        help="the class roster (a Canvas gradebook export, a Gradescope roster or a CSV with name/id/email): "
+        "adds who handed in each submission, and files for the LMS's import",
+    )
+    parser.add_argument("--bom", action="store_true", help="CSV files with a byte-order mark, for Excel")
+    parser.add_argument(
         "--sandbox",
         default="bwrap",
         choices=("bwrap", "off"),
@@ -33,6 +41,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         parser.error(f"{args.submissions} is not a folder")
+    if args.roster and not args.roster.is_file():
+        parser.error(f"{args.roster}: no such roster file")
     try:
         grade_folder(
             args.assignment,
@@ -43,9 +53,19 @@ def main(argv: list[str] | None = None) -> None:
             use_cache=not args.no_cache,
             show_hidden=args.show_hidden,
             sandbox_mode=args.sandbox,
+            roster=args.roster,
+            bom=args.bom,
         )
     except SandboxUnavailable as e:
         sys.exit(f"make grade: {e}")
+    except RosterError as e:
+        sys.exit(f"make grade: {e}")
+    except Interrupted as e:
+        print(f"\ninterrupted: {e.graded} of {e.total} graded, rerun the same command to resume", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:  # before grading started
+        print("\ninterrupted before grading started", file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ from pathlib import Path
 from .submissions import Owner
 
 
+class RosterError(ValueError):
+    """A roster file this module cannot read: the message says what to change."""
+
+
 @dataclass(frozen=True)
 class Student:
     name: str = ""  # as the roster writes it ("Smith, John" in a Canvas export)
@@ -67,7 +71,7 @@ def read(path: Path | str) -> list[Student]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError(f'{path}: not UTF-8 text; save it as "CSV UTF-8"') from None
+        raise RosterError(f'{path}: not UTF-8 text; save it as "CSV UTF-8"') from None
     first_line = text.partition("\n")[0]
     rows = list(csv.reader(io.StringIO(text), delimiter=";" if first_line.count(";") > first_line.count(",") else ","))
     head = [_header(c) for c in rows[0]] if rows else []
@@ -77,7 +81,7 @@ def read(path: Path | str) -> list[Student]:
     last = next((i for i, h in enumerate(head) if h in LAST_NAME), None)
     role = head.index("role") if "role" in head else None
     if not where.keys() - {"section"} and first is None and last is None:
-        raise ValueError(
+        raise RosterError(
             f"{path}: no column names a student; columns found: {', '.join(rows[0]) if rows else 'none'}. "
             "Expected a Canvas gradebook export, a Gradescope roster, or columns among "
             "name, id, login, email, section."

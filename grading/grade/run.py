@@ -18,12 +18,22 @@ from ..bundle import read_autograder
 from ..host import bubblewrap
 from ..host import limits as host_limits
 from ..judge.grader import Config
+from ..judge.load import InvalidSubmission, load_notebook
 from ..judge.outcome import Row, Status, failed
-from ..outputs import feedback, gradebook, report
+from ..outputs import feedback, gradebook, lms, report, similarity
 from ..outputs.cache import ResultCache, key
 from ..text import one_line
-from . import submissions
+from . import roster as class_roster
+from . import submissions, time_limit
 from .pool import Graders
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run, with how far it got (the gradebook holds those rows)."""
+
+    def __init__(self, graded: int, total: int):
+        super().__init__(f"{graded} of {total} graded")
+        self.graded, self.total = graded, total
 
 
 class ClassRun:
@@ -46,6 +56,8 @@ class ClassRun:
         sandbox_mode: str = "bwrap",
         autograder: Path | None = None,
         graders: Graders | None = None,
+        roster: Path | None = None,
+        bom: bool = False,
     ):
         bubblewrap.ensure(sandbox_mode)
         if sandbox_mode == "off":
@@ -66,7 +78,25 @@ class ClassRun:
         found, self.skipped = submissions.collect(folder)
         found, older, self.newest_notes = submissions.keep_newest(found)
         self.skipped += older
+        self.paths, self.bom = {sub.name: sub.path for sub in found}, bom
+        self.matches = (
+            class_roster.match({sub.name: submissions.owner_of(sub) for sub in found}, class_roster.read(roster))
+            if roster
+            else None
+        )
         self.total = len(found)
+        self.graders, self.own, self.jobs = graders, False, max(1, min(jobs, len(found)))
+        self.config = Config(sandbox_mode, (folder.resolve(), out.resolve().parent))
+        if timeout_s is None and found:
+            timeout_s, measured = time_limit.calibrated(
+                assignment, self.ag.path, self.outputs.cache, sandbox_mode, self._judges
+            )
+            if not quiet:
+                print(
+                    f"time limit: {timeout_s:g} s per notebook ({time_limit.FACTOR}x the {measured:.1f} s the "
+                    "reference takes to grade here, at least a minute; TIMEOUT= sets it)",
+                    file=sys.stderr,
+                )
         limits = host_limits.for_assignment(assignment, timeout_s)
         self.cache = ResultCache(self.outputs.cache)
         self.rows: list[Row] = []
@@ -75,12 +105,18 @@ class ClassRun:
             k = key(sub.path, self.ag.path, limits, sandbox_mode)
             cached = self.cache.get(k, sub.name) if use_cache else None
             self._add(cached) if cached else todo.append((sub, k))
-        gradebook.write_csv(out, self.rows, list(self.ag.questions))
-        self.own = graders is None and bool(todo)
-        if self.own:
-            graders = Graders(min(jobs, len(todo)), Config(sandbox_mode, (folder.resolve(), out.resolve().parent)))
-        self.graders = graders
-        self.futures = {graders.submit(sub, self.ag.path, limits): (sub, k) for sub, k in todo}
+        self._write_gradebook()
+        self.futures = {self._judges().submit(sub, self.ag.path, limits): (sub, k) for sub, k in todo}
+
+    def _judges(self) -> Graders:
+        """The warm judges: those handed in, else this run's own (started on first use)."""
+        if self.graders is None:
+            self.graders, self.own = Graders(self.jobs, self.config), True
+        return self.graders
+
+    def _write_gradebook(self) -> None:
+        students = (lambda name: lms.student_columns(self.matches, name)) if self.matches else None
+        gradebook.write_csv(self.out, self.rows, list(self.ag.questions), self.bom, students)
 
     def _add(self, row: Row) -> None:
         if row.submission in self.newest_notes:
@@ -113,21 +149,72 @@ class ClassRun:
                         )
                     self.cache.put(k, row)
                     self._add(row)
-                    gradebook.write_csv(self.out, self.rows, questions)
+                    self._write_gradebook()
                     bar.set_postfix_str(f"{one_line(row.submission, 60)}: {row.status} {row.score:g}/{row.max_score:g}")
                     bar.update()
+        except KeyboardInterrupt:
+            raise Interrupted(len(self.rows), self.total) from None
         finally:
             if self.own:
                 self.graders.close(cancel=sys.exc_info()[0] is not None)
         feedback.write_all(self.rows, ag, self.assignment, self.outputs.feedback, self.show_hidden)
         skips = [(str(s.path.relative_to(self.folder)), s.reason) for s in self.skipped]
-        page = report.write(self.outputs.report, self.assignment, self.rows, ag, skips)
+        pairs, alike = self._similarity()
+        page = report.write(
+            self.outputs.report,
+            self.assignment,
+            self.rows,
+            ag,
+            skips,
+            roster=self._roster(),
+            similarity_html=similarity.html_section(pairs, alike),
+        )
+        if self.matches:
+            lms.write_canvas(self.outputs.canvas, self.assignment, ag.max_score, self.matches, self.rows, self.bom)
+            lms.write_gradescope(self.outputs.gradescope, self.matches, self.rows, self.bom)
         if not self.quiet:
             print(gradebook.summary(self.rows, questions, ag.max_score))
             for name, reason in skips:
                 print(f"skipped {one_line(name)}: {reason}")
+            if self.matches:
+                for name in self.matches.unmatched:
+                    print(f"no roster student for {one_line(name)}")
+                print(f"{len(self.matches.missing)} roster students handed nothing in (see the report)")
+                print(f"for the LMS: {self.outputs.canvas}   {self.outputs.gradescope}")
+            if pairs:
+                print(
+                    f"{len(pairs)} pairs of submissions look alike (a hint, not a verdict): {self.outputs.similarity}"
+                )
             print(f"gradebook: {self.out}   feedback: {self.outputs.feedback}/   report: {page}")
         return self.rows
+
+    def _similarity(self) -> tuple[list[similarity.Pair], list[similarity.Graded]]:
+        """The pairs of graded submissions that look copied (``outputs.similarity``); the notebooks'
+        JSON is read here, never run."""
+        skeleton = [
+            c.source for c in load_notebook(layout.student_notebook(self.assignment)).cells if c.cell_type == "code"
+        ]
+        subs = []
+        for row in self.rows:
+            if row.status == Status.ERROR:
+                continue
+            try:
+                nb = load_notebook(self.paths[row.submission])
+            except (InvalidSubmission, OSError, KeyError):
+                continue
+            subs.append(similarity.graded(row, [c.source for c in nb.cells if c.cell_type == "code"]))
+        pairs = similarity.compare(subs, skeleton)
+        similarity.write_csv(self.outputs.similarity, pairs)
+        return pairs, subs
+
+    def _roster(self) -> report.Roster | None:
+        if not self.matches:
+            return None
+        return report.Roster(
+            {name: s.name for name, s in self.matches.by_submission.items()},
+            list(self.matches.unmatched),
+            [s.name or s.email or s.sis_id for s in self.matches.missing],
+        )
 
 
 def grade_folder(assignment: str, folder: Path, out: Path, jobs: int, timeout_s: float | None, **options) -> list[Row]:

@@ -123,9 +123,10 @@ class Judge:
         code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         cells = [without_otter_lines(c.source) for _, c in code_cells]
         runs = self._run(ag, cells, [c.source for _, c in code_cells], limits)
+        charged: dict[str, bool] = {}  # shared by every question's environment
         try:
             files = testfiles.run(
-                testfiles.load(ag.tests), lambda q: testfiles.Namespace(ag.given, runs.for_question(q))
+                testfiles.load(ag.tests), lambda q: testfiles.Namespace(ag.given, runs.for_question(q), charged)
             )
         finally:
             runs.close()

@@ -25,13 +25,20 @@ from .remote import Missing
 CASE_SEED = 0
 
 
-class Namespace:
-    """The mapping a test case takes its arguments from (otter calls ``.get(name)``)."""
+CHARGED = "charged"  # the name under which hidden tests see which earlier questions lost points
 
-    def __init__(self, given: Given, session):
-        self.given, self.session = given, session
+
+class Namespace:
+    """The mapping a test case takes its arguments from (otter calls ``.get(name)``): the given
+    data, ``charged`` (which earlier questions lost points: a later question forgives a failure an
+    earlier mistake explains only when that mistake was charged), else the student's notebook."""
+
+    def __init__(self, given: Given, session, charged: dict[str, bool] | None = None):
+        self.given, self.session, self.charged = given, session, charged if charged is not None else {}
 
     def get(self, name: str, default=None):
+        if name == CHARGED:
+            return dict(self.charged)
         if name in self.given:
             return self.given[name]
         return self.session.get(name)
@@ -97,10 +104,15 @@ def load(tests: dict[str, str]) -> list[JudgedTestFile]:
 def run(files: list[JudgedTestFile], env_for: Callable[[str], Namespace]) -> list[JudgedTestFile]:
     """Run every question's cases, each against ``env_for(question)``: the public cases of every
     question before any hidden one, so what a student's code sees of the hidden tests' inputs
-    cannot reach the public messages it is shown. Scores are in ``.score``."""
-    for hidden in (False, True):
-        for tf in files:
-            tf.run(env_for(tf.name), hidden=hidden)
+    cannot reach the public messages it is shown. The hidden cases run question by question, and
+    each environment's ``charged`` learns, as each question ends, whether it lost points. Scores
+    are in ``.score``."""
+    for tf in files:
+        tf.run(env_for(tf.name), hidden=False)
+    for tf in files:
+        env = env_for(tf.name)
+        tf.run(env, hidden=True)
+        env.charged[tf.name] = any(not r.passed and (r.test_case.points or 0) > 0 for r in tf.test_case_results)
     return files
 
 

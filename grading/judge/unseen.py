@@ -12,6 +12,8 @@ import torch
 
 from student_utils import data
 
+NAMES = ("X_unseen", "y_unseen")
+
 
 def names(datasets: list[str]) -> dict[str, torch.Tensor]:
     if "fashion-mnist" not in datasets:
@@ -22,4 +24,4 @@ def names(datasets: list[str]) -> dict[str, torch.Tensor]:
     images, labels = (data.read_idx(data.find_file(name, folder)) for name in data.FILES["test"])
     X = torch.from_numpy(images[data.TEST_SHOWN :].copy()).unsqueeze(1).float().div_(255.0)
     y = torch.from_numpy(labels[data.TEST_SHOWN :].astype(np.int64))
-    return {"X_unseen": X, "y_unseen": y}
+    return dict(zip(NAMES, (X, y), strict=True))

@@ -53,3 +53,4 @@ def write_all(rows: list[Row], ag: AutograderInfo, assignment: str, folder: Path
         target = path_for(folder, row.submission)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render(row, ag, assignment, show_hidden), encoding="utf-8")
+        target.chmod(0o644)  # a TA's web server or LMS upload reads them as another user

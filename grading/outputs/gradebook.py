@@ -33,8 +33,12 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def header(question_names: list[str]) -> list[str]:
-    return ["submission", "status", "score", "max_score", *question_names, "note"]
+STUDENT_COLUMNS = ["student", "sis_id", "email", "section"]  # with a roster: who handed the submission in
+
+
+def header(question_names: list[str], with_students: bool = False) -> list[str]:
+    students = STUDENT_COLUMNS if with_students else []
+    return ["submission", *students, "status", "score", "max_score", *question_names, "note"]
 
 
 def write_table(path: Path, head: list[str], body: list[list], bom: bool = False) -> None:
@@ -54,11 +58,13 @@ def write_table(path: Path, head: list[str], body: list[list], bom: bool = False
         raise
 
 
-def write_csv(path: Path, rows: list[Row], question_names: list[str], bom: bool = False) -> None:
-    """The gradebook: one line per submission, in name order."""
+def write_csv(path: Path, rows: list[Row], question_names: list[str], bom: bool = False, students=None) -> None:
+    """The gradebook: one line per submission, in name order; ``students(submission)`` gives the
+    ``STUDENT_COLUMNS`` cells where a roster was given (``lms.student_columns``)."""
     body = [
         [
             row.submission,
+            *(students(row.submission) if students else []),
             str(row.status),
             number_cell(row.score),
             number_cell(row.max_score),
@@ -67,7 +73,7 @@ def write_csv(path: Path, rows: list[Row], question_names: list[str], bom: bool 
         ]
         for row in sorted(rows, key=lambda r: r.submission)
     ]
-    write_table(path, header(question_names), body, bom)
+    write_table(path, header(question_names, students is not None), body, bom)
 
 
 def summary(rows: list[Row], question_names: list[str], max_score: float) -> str:

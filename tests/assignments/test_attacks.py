@@ -133,6 +133,15 @@ def test_a_trick_earns_nothing_beyond_the_answers(attack, assignment, tricked):
     assert cheat.score <= honest.score, f"with the trick {cheat.questions}, without it {honest.questions}"
 
 
+def test_a_trainer_that_trains_only_the_checks_small_data_earns_no_follow_through(tricked):
+    """A trainer that passes Question 2 (small data sets) and trains nothing on a question's own
+    data leaves untrained models: the later questions' fit checks fail, not follow through."""
+    cheat = tricked("03-trainer")["a-trainer-that-spots-the-recheck-cheat"]
+    passed = {case.test: case.passed for cases in cheat.cases.values() for case in cases}
+    fits = ("test_q3_fit", "test_q5_beats_a_line", "test_q7_overfitting_and_decay")
+    assert not any(passed[test] for test in fits), {test: passed[test] for test in fits}
+
+
 def test_a_notebook_that_tells_the_runs_of_a_checkpoint_apart_gains_nothing(tricked):
     """Later questions are graded on the second run only: answering each question one way in each
     run scores no more than answering it one way in both."""

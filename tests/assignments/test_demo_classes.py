@@ -3,6 +3,8 @@ reference full marks, the unanswered notebook 0, and the statuses and notes of t
 
 from __future__ import annotations
 
+import csv
+
 
 def test_reference_scores_full_marks(assignment, graded_examples):
     row = graded_examples(assignment)["reference.ipynb"]
@@ -34,3 +36,14 @@ def test_a_cell_that_never_ends_costs_only_itself(assignment, graded_examples):
     assert "ran out of time and was left out; the rest was graded" in row.note
     assert row.score == row.max_score  # the loop is an extra cell: every answer still counts
 
+
+
+def test_the_copied_notebook_and_its_source_are_the_pair_flagged(assignment, graded_examples, example_outputs):
+    """The demo's copied notebook (a variant's, disguised) is flagged with the variant it came
+    from, and no other pair of the class is."""
+    rows = graded_examples(assignment)
+    copy = next(name for name in rows if name.startswith("copied-from-"))
+    assert rows[copy].score == rows[copy.removeprefix("copied-from-")].score == rows[copy].max_score
+    with open(example_outputs(assignment).similarity, newline="") as f:
+        pairs = {frozenset((row["a"], row["b"])) for row in csv.DictReader(f)}
+    assert pairs == {frozenset((copy, copy.removeprefix("copied-from-")))}

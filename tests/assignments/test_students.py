@@ -1,8 +1,11 @@
 """Simulated students (solutions/students/<id>.toml), graded through the real pipeline: each typical
 mistake loses points on its own question only, the public tests name most of them, and correct
-answers in other styles keep full marks."""
+answers in other styles keep full marks; and a public test's verdict in the student's own kernel is
+the verdict it gets at grading."""
 
 from __future__ import annotations
+
+import kernel_view
 
 from grading.author import simulated
 from grading.course import ASSIGNMENT_IDS
@@ -53,9 +56,16 @@ def test_student_is_graded_as_designed(assignment, edit, graded_students, points
         )
 
 
+def test_public_tests_give_the_kernels_verdict_at_grading(assignment, edit, graded_students, points):
+    kernel, judge = kernel_view.verdicts(graded_students(assignment)[f"{edit.kind}-{edit.name}"])
+    assert set(kernel) == set(points(assignment)), "every question's grader.check should have run in the kernel"
+    differ = {q: (kernel[q], judge[q]) for q in kernel if kernel[q] != judge[q]}
+    assert not differ, f"public verdicts (in the kernel, at grading) differ: {differ}"
+
+
 def _failures(row, questions) -> str:
     return "; ".join(
-        f"{q} {c['test']}: {c['message'].splitlines()[-1][:200]}"
+        f"{q} {c.test}: {c.message.splitlines()[-1][:200]}"
         for q in sorted(questions)
         for c in row.cases.get(q, [])
         if not c.passed

@@ -157,7 +157,9 @@ def _given_like(name: str) -> bool:
 def test_student_folder_carries_what_the_notebook_imports(assignment):
     folder = student_dir(assignment)
     assert (folder / "student_utils" / "__init__.py").is_file()
-    assert "torch==2.13.0" in (folder / "requirements.txt").read_text()
+    requirements = (folder / "requirements.txt").read_text()
+    assert "torch==2.13.0" in requirements
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in requirements.splitlines()  # no CUDA by default
     nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
     assert nb.metadata.kernelspec["name"] == "nn-course"
     first_code = next(c for c in nb.cells if c.cell_type == "code")

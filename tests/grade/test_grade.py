@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import zipfile
 
@@ -14,6 +15,10 @@ import pytest
 from grading.layout import ROOT, examples_dir
 
 pytestmark = pytest.mark.sandbox  # `make grade` for real
+
+
+CANVAS_EARLIER = "smithjohn_12345_67890_01-gradient-descent.ipynb"
+CANVAS_LATER = "smithjohn_12345_67891_01-gradient-descent-1.ipynb"
 
 
 def _notebook_with_extra_cell(source: str, start: str = "unanswered") -> str:
@@ -72,7 +77,14 @@ def messy_class(tmp_path_factory):
     (folder / "lena.ipynb").symlink_to(examples_dir("01-gradient-descent") / "reference.ipynb")  # the reference
     (folder / "mia").symlink_to(examples_dir("01-gradient-descent"), target_is_directory=True)
     (folder / "notes.txt").write_text("not a submission")
+    (folder / CANVAS_EARLIER).write_text(unanswered)  # Canvas's download names: a resubmission, renamed "-1"
+    (folder / CANVAS_LATER).write_text(reference)
+    os.utime(folder / CANVAS_EARLIER, (1_700_000_000, 1_700_000_000))
     grades = tmp_path_factory.mktemp("grades")
+    roster = grades.parent / "roster.csv"  # outside the submissions: a roster is no submission
+    students = ["Alice Adams,alice,aa@uni.edu,", "Bob Brown,bob,bb@uni.edu,", "Zed Zane,zed,zz@uni.edu,"]
+    students.append("John Smith,jsmith,js@uni.edu,12345")
+    roster.write_text("\n".join(["Name,Login,Email,Canvas User ID", *students]) + "\n")
     result = subprocess.run(
         [
             "make",
@@ -82,6 +94,7 @@ def messy_class(tmp_path_factory):
             f"SUBMISSIONS={folder}",
             f"GRADES={grades}",
             "JOBS=2",
+            f"ROSTER={roster}",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -97,8 +110,8 @@ def messy_class(tmp_path_factory):
 def test_gradebook_has_the_promised_columns(messy_class):
     rows, _, _ = messy_class
     first = next(iter(rows.values()))
-    assert list(first)[:4] == ["submission", "status", "score", "max_score"]
-    assert list(first)[4:] == ["q1", "q2", "q3", "q4", "q5", "q6", "note"]
+    assert list(first)[:8] == ["submission", "student", "sis_id", "email", "section", "status", "score", "max_score"]
+    assert list(first)[8:] == ["q1", "q2", "q3", "q4", "q5", "q6", "note"]
 
 
 def test_every_submission_gets_one_row(messy_class):
@@ -119,10 +132,11 @@ def test_every_submission_gets_one_row(messy_class):
         "'a11_x;=1+1;.ipynb",
         "l" * 249 + ".ipynb",
         "nia_2024_13_45T99_99_99_0.zip",
+        CANVAS_LATER,
     }
     assert "skipped notes.txt" in stdout
     assert "skipped lena.ipynb: a symbolic link, not followed" in stdout and "skipped mia: a symbolic link" in stdout
-    assert "15 submissions" in stdout
+    assert "16 submissions" in stdout
 
 
 def test_no_file_name_ends_the_run(messy_class):
@@ -187,6 +201,28 @@ def test_the_run_writes_a_report_and_feedback(messy_class):
     assert "report:" in stdout and "01-gradient-descent-report.html" in stdout
     text = (grades / "01-gradient-descent-feedback" / "bob" / "Untitled (3).ipynb.txt").read_text()
     assert "Score: 0 / 17" in text and "q1 - 1 (" in text and "hidden tests: 0 of" in text
+
+
+def test_the_roster_ties_rows_to_students_and_writes_the_lms_files(messy_class):
+    """With ROSTER, the gradebook names each student; Canvas's file lists every roster student (an
+    empty cell for one who handed nothing in) and Gradescope's the students with a score."""
+    rows, stdout, grades = messy_class
+    assert rows["alice.ipynb"]["student"] == "Alice Adams" and rows["bob/Untitled (3).ipynb"]["email"] == "bb@uni.edu"
+    assert rows["carol.zip"]["student"] == ""
+    with open(grades / "01-gradient-descent-canvas.csv", newline="") as f:
+        canvas = {row["Student"]: row["01-gradient-descent"] for row in csv.DictReader(f)}
+    assert canvas == {
+        "Points Possible": "17",
+        "Alice Adams": "17",
+        "Bob Brown": "0",
+        "Zed Zane": "",
+        "John Smith": "17",
+    }
+    with open(grades / "01-gradient-descent-gradescope.csv", newline="") as f:
+        scores = {row["Email"]: row["Total Score"] for row in csv.DictReader(f)}
+    assert scores == {"aa@uni.edu": "17", "bb@uni.edu": "0", "js@uni.edu": "17"}
+    assert rows[CANVAS_LATER]["student"] == "John Smith" and "newest of 2" in rows[CANVAS_LATER]["note"]
+    assert "no roster student for carol.zip" in stdout and "1 roster students handed nothing in" in stdout
 
 
 def test_an_endless_loop_on_every_run_times_out(tmp_path, grade):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_a_worker_killed_by_the_host_costs_a_regrade_not_the_run(tmp_path):
     killer.start()
     try:
         rows = grade_folder(
-            "01-gradient-descent", subs, tmp_path / "grades" / "g.csv", 1, None, quiet=True, graders=graders
+            "01-gradient-descent", subs, tmp_path / "grades" / "g.csv", 1, 180, quiet=True, graders=graders
         )
     finally:
         killer.join()
@@ -81,3 +82,42 @@ def test_a_worker_killed_by_the_host_costs_a_regrade_not_the_run(tmp_path):
     assert sorted(r.submission for r in rows) == ["alice.ipynb", "bob.ipynb"]
     assert all(r.status == "error" and "the grading worker stopped" in r.note for r in rows)
     assert not list((tmp_path / "grades" / ".cache").rglob("*.json"))
+
+
+@pytest.mark.sandbox
+def test_ctrl_c_stops_the_run_at_once_and_keeps_what_was_graded(tmp_path):
+    """A TA's Ctrl-C: the run ends within seconds, with no process left behind, a message saying how
+    to go on, and the rows graded so far in the gradebook (a rerun grades only the rest)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("alice", "bob", "carol", "dave"):
+        (subs / f"{name}.ipynb").write_bytes((examples_dir("01-gradient-descent") / "reference.ipynb").read_bytes())
+    book = tmp_path / "grades" / "g.csv"
+    command = [sys.executable, "-m", "grading.grade", "01-gradient-descent", str(subs), "--out", str(book)]
+    command += ["--jobs", "1"]
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and (not book.exists() or len(book.read_text().splitlines()) < 2):
+            time.sleep(0.1)
+        assert len(book.read_text().splitlines()) == 2, "no submission was graded"
+        os.killpg(run.pid, signal.SIGINT)  # what the terminal sends the whole foreground group
+        stopped = time.monotonic()
+        _, stderr = run.communicate(timeout=30)
+        took = time.monotonic() - stopped
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    said = re.search(r"interrupted: \d of 4 graded, rerun the same command to resume", stderr)
+    assert run.returncode == 130 and said, stderr[-2000:]
+    assert took < 10, f"the run took {took:.1f} s to stop"
+    time.sleep(0.5)
+    found = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(run.pid)], capture_output=True, text=True).stdout
+    left = [line for line in found.splitlines() if line.split()[1][0] != "Z"]  # a zombie runs nothing
+    assert not left, f"processes left behind: {left}"
+    assert len(book.read_text().splitlines()) >= 2

@@ -3,6 +3,7 @@ behind, and that grading refuses to start without it."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -326,15 +327,15 @@ def test_grading_refuses_to_run_unsandboxed_unless_asked(tmp_path, sandbox, ok):
         text=True,
         timeout=600,
     )
-    csv = tmp_path / "grades" / "01-gradient-descent.csv"
+    gradebook = tmp_path / "grades" / "01-gradient-descent.csv"
     if not ok:
         assert result.returncode != 0
         assert "refusing to grade without a sandbox" in result.stderr and "bubblewrap" in result.stderr
-        assert not csv.exists()
+        assert not gradebook.exists()
         return
     assert result.returncode == 0, result.stderr[-2000:]
     assert "WARNING: SANDBOX=off" in result.stderr
-    row = csv.read_text().splitlines()[1].split(",")
+    row = list(csv.reader(gradebook.read_text().splitlines()))[1]
     assert row[:4] == ["alice.ipynb", "graded", "17", "17"]
     assert "SANDBOX=off" in row[-1]
 

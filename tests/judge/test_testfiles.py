@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from grading.judge import testfiles
+from grading.judge import given, testfiles
 
 Q1 = textwrap.dedent("""
     from otter.test_files import test_case
@@ -26,7 +26,7 @@ Q2 = Q1.replace('"q1"', '"q2"').replace("test_q1", "test_q2")
 
 class Namespace:
     def __init__(self, **values):
-        self.values = values
+        self.values, self.charged = values, {}
 
     def get(self, name, default=None):
         return self.values[name]
@@ -55,3 +55,19 @@ def test_what_a_student_returns_cannot_forge_lines_of_the_feedback():
     last = message.splitlines()[-1]
     assert "Score: 17 / 17" in last and "\\n" in last and "\x1b" not in message, "quoted on one line, escaped"
     assert len(message) < 1500
+
+
+def test_a_hidden_test_sees_which_earlier_questions_lost_points():
+    """Follow-through is for mistakes that were charged: a later question's hidden test learns
+    which earlier questions lost points (``charged``), and only once they have run."""
+    q1 = Q1.replace(
+        'def test_q1_hidden(spy):\n    spy("the hidden input 4242")', "def test_q1_hidden(spy):\n    assert False"
+    )
+    q2 = Q2.replace(
+        'def test_q2_hidden(spy):\n    spy("the hidden input 4242")',
+        'def test_q2_hidden(charged):\n    assert charged == {"q1": True}, charged',
+    )
+    charged = {}
+    env = testfiles.Namespace(given.Given({"spy": lambda x: 0}), session=None, charged=charged)
+    files = testfiles.run(testfiles.load({"tests/q1.py": q1, "tests/q2.py": q2}), lambda q: env)
+    assert [tf.score for tf in files] == [1, 2] and charged == {"q1": True, "q2": False}

@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q2"
 points = 2
 
-@test_case(points=0.5, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="diverging_lrs is a list of rates from candidate_lrs (a check of its form, for you; it counts no points).")
 def test_q2_public(diverging_lrs, candidate_lrs, gradient_descent):
     assert isinstance(diverging_lrs, (list, tuple, set)), f'diverging_lrs should be a list of learning rates, got {type(diverging_lrs).__name__}'
     strangers = [lr for lr in diverging_lrs if lr not in candidate_lrs]

@@ -9,10 +9,10 @@ points = 3
 def test_q7_public(hist_plain, hist_wd, trainer):
     import torch
     from torch import nn
-    from student_utils.testing import flat_mse, lowers_loss, tiny_regression
-    model, X, y, loader = tiny_regression()
-    run = lambda m, epochs: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, epochs)
-    per_epoch = len(run(tiny_regression(1)[0], 1)) if lowers_loss(model, X, y, flat_mse, lambda m: run(m, 3)) else 1
+    from student_utils.testing import assert_trains, tiny_regression, trainer_trains
+    assert_trains('trainer', trainer_trains(trainer))
+    model, X, y, loader = tiny_regression(1)
+    per_epoch = len(trainer(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.05), loader, 1))
     for name, hist in (('hist_plain', hist_plain), ('hist_wd', hist_wd)):
         assert isinstance(hist, dict), f"{name} should be a dict with keys 'train' and 'valid', got {type(hist).__name__}"
         assert set(hist) == {'train', 'valid'}, f"{name} should have the keys 'train' and 'valid', got {sorted(hist)}"

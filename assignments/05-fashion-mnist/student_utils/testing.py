@@ -245,6 +245,82 @@ def flat_mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.mse_loss(y_hat.flatten(), y)
 
 
+def trainer_trains(trainer) -> bool:
+    """Whether 03's ``trainer`` does its most basic part: three epochs of SGD (``lr=0.05``) lower
+    the loss of ``tiny_regression()``'s model (``lowers_loss``). Points that rest on your trainer
+    (a device check, a later question's training run) count only when it does."""
+    model, X, y, loader = tiny_regression()
+    fit = lambda m: trainer(m, torch.nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, 3)  # noqa: E731
+    return lowers_loss(model, X, y, flat_mse, fit)
+
+
+def trains_on(trainer, X: torch.Tensor, y: torch.Tensor, batch_size: int) -> bool:
+    """Whether 03's ``trainer``, three epochs of SGD (``lr=0.01``) on ``X`` (N, D), ``y`` (N,) in
+    batches of ``batch_size``, changes the weights of a fresh ``nn.Linear(D, 1)``: on a question's
+    own data, before that question accepts what your trainer leads to (a trainer that trains only
+    data sets as small as the checks' gets no follow-through). Training badly still counts."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    with seeded(0):
+        model = torch.nn.Linear(X.shape[1], 1)
+    before = [p.detach().clone() for p in model.parameters()]
+    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size)
+    trainer(model, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), loader, 3)
+    return any(not torch.equal(b, p.detach().cpu()) for b, p in zip(before, model.parameters()))
+
+
+def classifier_trains_on(train_classifier, X: torch.Tensor, y: torch.Tensor) -> bool:
+    """Whether 04's ``train_classifier``, three epochs (``lr=0.1``) on ``X`` (N, 2), ``y`` (N, 1),
+    lowers the BCE of a fresh ``nn.Linear(2, 1)``: on a question's own data, before that question
+    accepts what your function leads to."""
+    with seeded(6):
+        fresh = torch.nn.Linear(X.shape[1], 1)
+    fit = lambda m: train_classifier(m, X, y, lr=0.1, num_epochs=3)  # noqa: E731
+    return lowers_loss(fresh, X, y, torch.nn.BCEWithLogitsLoss(), fit)
+
+
+def train_epoch_trains(train_epoch, X: torch.Tensor, y: torch.Tensor) -> bool:
+    """Whether 05's ``train_epoch`` does its most basic part: one epoch of SGD (``lr=0.1``, batches
+    of 64, on the CPU) lowers the cross-entropy of a fresh linear classifier on images ``X``
+    (N, 1, 28, 28), labels ``y`` (N,) (``lowers_loss``)."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    with seeded(5):
+        probe = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(X[0].numel(), 10))
+    loader = DataLoader(TensorDataset(X, y), batch_size=64)
+    criterion = torch.nn.CrossEntropyLoss()
+
+    def fit(m):
+        train_epoch(m, loader, criterion, torch.optim.SGD(m.parameters(), lr=0.1), torch.device("cpu"))
+
+    return lowers_loss(probe, X, y, criterion, fit)
+
+
+def train_epoch_trains_on(train_epoch, X: torch.Tensor, y: torch.Tensor) -> bool:
+    """Whether one epoch of 05's ``train_epoch`` (SGD, ``lr=0.01``, batches of 128, on the CPU) on
+    images ``X``, labels ``y`` changes the weights of a fresh linear classifier: on a question's own
+    data, before that question accepts what your function leads to. Training badly still counts."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    with seeded(5):
+        probe = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(X[0].numel(), 10))
+    before = [p.detach().clone() for p in probe.parameters()]
+    loader = DataLoader(TensorDataset(X, y), batch_size=128)
+    train_epoch(
+        probe, loader, torch.nn.CrossEntropyLoss(), torch.optim.SGD(probe.parameters(), lr=0.01), torch.device("cpu")
+    )
+    return any(not torch.equal(b, p.detach().cpu()) for b, p in zip(before, probe.parameters()))
+
+
+def assert_trains(name: str, trains: bool) -> None:
+    """Fail, saying why, a check whose points rest on the training function ``name`` when that
+    function does not lower the loss of a fresh model."""
+    assert trains, (
+        f"{name} does not lower the loss of a fresh model (its most basic part, checked on a tiny data set), "
+        f"and this check rests on it: fix {name} first"
+    )
+
+
 def uses_its_parameters(model: torch.nn.Module, x: torch.Tensor) -> bool:
     """Whether ``model(x)`` changes when its parameters do: the most basic check of a model class
     (a ``forward`` that ignores its layers fails it). The parameters are put back afterwards.

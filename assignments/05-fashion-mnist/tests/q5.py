@@ -7,8 +7,9 @@ points = 4
 
 @test_case(points=1, hidden=False, 
     success_message="model gives (N, 10) logits, criterion is cross-entropy, losses has one value per epoch and test_acc is a fraction.")
-def test_q5_public(model, criterion, losses, test_acc, X_test):
+def test_q5_public(model, criterion, losses, test_acc, X_test, X_train, y_train, train_epoch):
     import torch
+    from student_utils.testing import assert_trains, train_epoch_trains
     assert isinstance(model, torch.nn.Module), f'model should be the trained nn.Module, got {type(model).__name__}'
     dev = next(model.parameters()).device
     model.eval()
@@ -25,4 +26,5 @@ def test_q5_public(model, criterion, losses, test_acc, X_test):
     except (TypeError, ValueError, RuntimeError):
         acc = None
     assert acc is not None and 0 <= acc <= 1, f'test_acc should be a fraction in [0, 1], got {test_acc!r}'
+    assert_trains('train_epoch', train_epoch_trains(train_epoch, X_train[:256], y_train[:256]))
 

@@ -5,7 +5,8 @@ OK_FORMAT = False
 name = "q2"
 points = 2
 
-@test_case(points=0.5, hidden=False)
+@test_case(points=0, hidden=False, 
+    success_message="diverging_lrs is a list of rates from candidate_lrs (a check of its form, for you; it counts no points).")
 def test_q2_public(diverging_lrs, candidate_lrs, gradient_descent):
     assert isinstance(diverging_lrs, (list, tuple, set)), f'diverging_lrs should be a list of learning rates, got {type(diverging_lrs).__name__}'
     strangers = [lr for lr in diverging_lrs if lr not in candidate_lrs]
@@ -13,14 +14,14 @@ def test_q2_public(diverging_lrs, candidate_lrs, gradient_descent):
     if abs(gradient_descent(1.0, 0.1, 50)[-1]) < 1.0:
         assert 0.1 not in diverging_lrs, 'with lr = 0.1 each step multiplies x by 0.8: |x_k| shrinks, so 0.1 does not diverge'
 
-@test_case(points=1.5, hidden=True)
-def test_q2_diverging(diverging_lrs, candidate_lrs, gradient_descent):
+@test_case(points=2, hidden=True)
+def test_q2_diverging(diverging_lrs, candidate_lrs, gradient_descent, charged):
     want = {lr for lr in candidate_lrs if abs(1 - 2 * lr) > 1}
     if set(diverging_lrs) == want:
         return
     first = gradient_descent(1.0, 0.1, 1)
     attempted = len(first) == 2 and abs(float(first[0]) - 1.0) < 1e-06 and (abs(float(first[1]) - 1.0) > 1e-06)
-    assert attempted, f'expected {sorted(want)}, got {sorted(diverging_lrs)}; your gradient_descent does not start at x0 and move x, so its answer cannot stand in for the right one'
+    assert attempted and charged.get('q1'), f'expected {sorted(want)}, got {sorted(diverging_lrs)}; your gradient_descent does not start at x0 and move x, so its answer cannot stand in for the right one'
     yours = {lr for lr in candidate_lrs if abs(gradient_descent(1.0, lr, 50)[-1]) > 1.0}
     assert set(diverging_lrs) == yours, f'expected {sorted(want)}, got {sorted(diverging_lrs)}'
 

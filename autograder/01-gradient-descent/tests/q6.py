@@ -25,13 +25,13 @@ def test_q6_sklearn(w_sklearn, b_sklearn, X, y):
     assert abs(w_sklearn - w_ls) < 0.0001 and abs(b_sklearn - b_ls) < 0.0001, f'LinearRegression on X, y gives w = {w_ls:.4f}, b = {b_ls:.4f}; got {w_sklearn:.4f}, {b_sklearn:.4f}'
 
 @test_case(points=1, hidden=True)
-def test_q6_torch(w_torch, b_torch, X, y, fit_linear_sgd):
+def test_q6_torch(w_torch, b_torch, X, y, fit_linear_sgd, charged):
     import torch
     from student_utils.testing import check_threshold, linear_layers
     A = torch.cat([X, torch.ones_like(X)], dim=1).double()
     w_ls, b_ls = torch.linalg.lstsq(A, y.double()).solution.flatten().tolist()
     gap = max(abs(w_torch - w_ls), abs(b_torch - b_ls))
-    if gap >= 0.001:
+    if gap >= 0.001 and charged.get('q5'):
         model, _ = fit_linear_sgd(X, y, 0.1, 500)
         layer, = linear_layers(model)
         with torch.no_grad():

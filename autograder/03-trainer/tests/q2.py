@@ -31,7 +31,7 @@ def test_q2_device_public(trainer):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import meta_scalars, seeded
+    from student_utils.testing import assert_trains, meta_scalars, seeded, trainer_trains
     with seeded(0), meta_scalars() as meta:
         model = nn.Linear(2, 1).to(meta)
         loader = DataLoader(TensorDataset(torch.randn(8, 2), torch.randn(8)), batch_size=4)
@@ -40,6 +40,7 @@ def test_q2_device_public(trainer):
         except RuntimeError as e:
             raise AssertionError(f"with the model on another device ('meta') trainer raised: {e}. Move X and y of every batch to the model's device: device = next(model.parameters()).device") from None
     assert isinstance(losses, list) and len(losses) == 1, 'trainer should return one loss per epoch'
+    assert_trains('trainer', trainer_trains(trainer))
 
 @test_case(points=1.5, hidden=True)
 def test_q2_matches_by_hand(trainer):
@@ -104,7 +105,8 @@ def test_q2_moves_batches(trainer):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import meta_scalars, seeded
+    from student_utils.testing import assert_trains, meta_scalars, seeded, trainer_trains
+    assert_trains('trainer', trainer_trains(trainer))
     with seeded(2), meta_scalars() as meta:
         model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)).to(meta)
         loader = DataLoader(TensorDataset(torch.randn(10, 3), torch.randn(10)), batch_size=4)

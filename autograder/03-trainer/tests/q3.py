@@ -11,13 +11,13 @@ def test_q3_public(reg_loader, reg_losses, w_torch, b_torch, w_sklearn, b_sklear
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, RandomSampler
-    from student_utils.testing import flat_mse, lowers_loss, tiny_regression
+    from student_utils.testing import assert_trains, tiny_regression, trainer_trains
     assert isinstance(reg_loader, DataLoader) and reg_loader.batch_size == 50, 'reg_loader should be a DataLoader with batch_size=50'
     assert isinstance(reg_loader.sampler, RandomSampler), 'reg_loader should shuffle: DataLoader(..., shuffle=True)'
     assert isinstance(reg_losses, list), f'reg_losses should be the list of epoch losses from trainer, got {type(reg_losses).__name__}'
-    model, X, y, loader = tiny_regression()
-    run = lambda m, epochs: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, epochs)
-    yours = len(run(tiny_regression(1)[0], 50)) if lowers_loss(model, X, y, flat_mse, lambda m: run(m, 3)) else 50
+    assert_trains('trainer', trainer_trains(trainer))
+    model, X, y, loader = tiny_regression(1)
+    yours = len(trainer(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.05), loader, 50))
     assert len(reg_losses) in (50, yours), f'50 epochs should give 50 losses in reg_losses, got {len(reg_losses)}'
     for name, w in (('w_torch', w_torch), ('w_sklearn', w_sklearn)):
         assert isinstance(w, np.ndarray), f'{name} should be a NumPy array, got {type(w).__name__}'
@@ -45,9 +45,11 @@ def test_q3_loader_and_sklearn(reg_loader, w_sklearn, b_sklearn, X_reg, y_reg):
     assert np.allclose(w_sklearn, sol[:3].numpy(), atol=0.001) and abs(b_sklearn - sol[3].item()) < 0.001, f'LinearRegression on X_reg, y_reg gives w = {np.round(sol[:3].numpy(), 3)}, b = {sol[3].item():.3f}'
 
 @test_case(points=0.5, hidden=True)
-def test_q3_weights_are_the_models(reg_model, w_torch, b_torch):
+def test_q3_weights_are_the_models(reg_model, w_torch, b_torch, trainer):
     import numpy as np
     import torch
+    from student_utils.testing import assert_trains, trainer_trains
+    assert_trains('trainer', trainer_trains(trainer))
     lins = [m for m in reg_model.modules() if isinstance(m, torch.nn.Linear)]
     assert len(lins) == 1, 'reg_model should be a LinearRegressor(3, 1)'
     W = lins[0].weight.detach().cpu().double().flatten().numpy()
@@ -55,11 +57,11 @@ def test_q3_weights_are_the_models(reg_model, w_torch, b_torch):
     assert abs(lins[0].bias.item() - b_torch) < 1e-05, "b_torch should be reg_model's trained bias"
 
 @test_case(points=1.5, hidden=True)
-def test_q3_fit(reg_model, reg_losses, X_reg, y_reg, trainer, LinearRegressor):
+def test_q3_fit(reg_model, reg_losses, X_reg, y_reg, trainer, LinearRegressor, charged):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, still_charged, tiny_regression, uses_its_parameters
+    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, still_charged, tiny_regression, trains_on, uses_its_parameters
     A = torch.cat([X_reg, torch.ones(len(X_reg), 1)], dim=1).double()
     sol = torch.linalg.lstsq(A, y_reg.double()[:, None]).solution.flatten()
     ls_mse = ((A @ sol - y_reg.double()) ** 2).mean().item()
@@ -79,7 +81,8 @@ def test_q3_fit(reg_model, reg_losses, X_reg, y_reg, trainer, LinearRegressor):
         model, X, y, loader = tiny_regression()
         trains = lowers_loss(model, X, y, flat_mse, lambda m: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, 3))
         twin = LinearRegressor(3, 1)
-        if trains and uses_its_parameters(twin, X_reg[:8]):
+        trains = trains and trains_on(trainer, X_reg, y_reg, 50)
+        if trains and uses_its_parameters(twin, X_reg[:8]) and (charged.get('q1') or charged.get('q2')):
             loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(3))
             twin_losses = trainer(twin, nn.MSELoss(), torch.optim.SGD(twin.parameters(), lr=0.05), loader, 50)
             model_found = still_charged(model_found, model_checks(twin))

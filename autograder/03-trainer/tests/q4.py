@@ -40,12 +40,12 @@ def test_q4_architecture(NonlinearRegressor):
             assert torch.allclose(model(x), lin[1](torch.sigmoid(lin[0](x))), atol=1e-05), 'forward should be Linear -> Sigmoid -> Linear'
 
 @test_case(points=0.5, hidden=True)
-def test_q4_nl_model(nl_model, n_params_nl, count_parameters):
+def test_q4_nl_model(nl_model, n_params_nl, count_parameters, charged):
     import torch
     assert sum((p.numel() for p in nl_model.parameters())) == 61, 'nl_model should be NonlinearRegressor(1, 20, 1): 61 parameters'
     if n_params_nl == 61:
         return
     small, large = (torch.nn.Linear(3, 1), torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1)))
     counts = 0 < count_parameters(small) != count_parameters(large) > 0
-    assert counts and n_params_nl == count_parameters(nl_model), f'NonlinearRegressor(1, 20, 1) has 20 + 20 + 20 + 1 = 61 parameters, n_params_nl is {n_params_nl}'
+    assert counts and charged.get('q1') and (n_params_nl == count_parameters(nl_model)), f'NonlinearRegressor(1, 20, 1) has 20 + 20 + 20 + 1 = 61 parameters, n_params_nl is {n_params_nl}'
 

@@ -87,19 +87,19 @@ def test_q6_evaluate_keeps_mode_and_device(evaluate):
 def test_q6_train_and_validate_public(train_and_validate, trainer):
     import torch
     from torch import nn
-    from student_utils.testing import flat_mse, lowers_loss, tiny_regression
+    from student_utils.testing import assert_trains, tiny_regression, trainer_trains
     model, X, y, loader = tiny_regression()
     model.eval()
     out = train_and_validate(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), loader, loader, 3)
     assert isinstance(out, tuple) and len(out) == 2, 'train_and_validate should return (train_losses, valid_losses)'
-    probe, X, y, loader = tiny_regression(1)
-    run = lambda m, epochs: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, epochs)
-    per_epoch = len(run(tiny_regression(2)[0], 1)) if lowers_loss(probe, X, y, flat_mse, lambda m: run(m, 3)) else 1
+    assert_trains('trainer', trainer_trains(trainer))
+    probe, X, y, loader = tiny_regression(2)
+    per_epoch = len(trainer(probe, nn.MSELoss(), torch.optim.SGD(probe.parameters(), lr=0.05), loader, 1))
     assert len(out[0]) in (3, 3 * per_epoch) and len(out[1]) == 3, f'3 epochs should give 3 train and 3 valid losses, got {len(out[0])} and {len(out[1])}'
     assert model.training, 'handed a model in eval() mode, train_and_validate should call model.train() before training'
 
 @test_case(points=1, hidden=True)
-def test_q6_train_and_validate_values(train_and_validate, trainer, evaluate):
+def test_q6_train_and_validate_values(train_and_validate, trainer, evaluate, charged):
     import copy
     import torch
     from torch import nn
@@ -123,7 +123,7 @@ def test_q6_train_and_validate_values(train_and_validate, trainer, evaluate):
     twin_opt, want_train, want_valid = (torch.optim.SGD(twin.parameters(), lr=0.2), [], [])
     for _ in range(3):
         twin.train()
-        if trains:
+        if trains and charged.get('q2'):
             want_train += trainer(twin, nn.MSELoss(), twin_opt, train_loader, 1)
         else:
             total = 0.0
@@ -146,11 +146,12 @@ def test_q6_train_and_validate_values(train_and_validate, trainer, evaluate):
             check_close(f'the {name} loss of epoch {k}', g, w, 0.0001)
 
 @test_case(points=0.5, hidden=True)
-def test_q6_train_and_validate_mode(train_and_validate):
+def test_q6_train_and_validate_mode(train_and_validate, trainer):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import seeded
+    from student_utils.testing import assert_trains, seeded, trainer_trains
+    assert_trains('trainer', trainer_trains(trainer))
     loader = DataLoader(TensorDataset(torch.randn(8, 2), torch.randn(8)), batch_size=4)
     with seeded(3):
         model = nn.Sequential(nn.Linear(2, 4), nn.Dropout(0.5), nn.Linear(4, 1))

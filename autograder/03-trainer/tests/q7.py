@@ -9,21 +9,21 @@ points = 3
 def test_q7_public(hist_plain, hist_wd, trainer):
     import torch
     from torch import nn
-    from student_utils.testing import flat_mse, lowers_loss, tiny_regression
-    model, X, y, loader = tiny_regression()
-    run = lambda m, epochs: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, epochs)
-    per_epoch = len(run(tiny_regression(1)[0], 1)) if lowers_loss(model, X, y, flat_mse, lambda m: run(m, 3)) else 1
+    from student_utils.testing import assert_trains, tiny_regression, trainer_trains
+    assert_trains('trainer', trainer_trains(trainer))
+    model, X, y, loader = tiny_regression(1)
+    per_epoch = len(trainer(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.05), loader, 1))
     for name, hist in (('hist_plain', hist_plain), ('hist_wd', hist_wd)):
         assert isinstance(hist, dict), f"{name} should be a dict with keys 'train' and 'valid', got {type(hist).__name__}"
         assert set(hist) == {'train', 'valid'}, f"{name} should have the keys 'train' and 'valid', got {sorted(hist)}"
         assert len(hist['train']) in (150, 150 * per_epoch) and len(hist['valid']) == 150, f"{name}['train'] and {name}['valid'] should have 150 losses (one per epoch), got {len(hist['train'])} and {len(hist['valid'])}"
 
 @test_case(points=2.5, hidden=True)
-def test_q7_overfitting_and_decay(model_plain, model_wd, hist_plain, hist_wd, X_tr, y_tr, X_va, y_va, train_and_validate, LinearRegressor, trainer):
+def test_q7_overfitting_and_decay(model_plain, model_wd, hist_plain, hist_wd, X_tr, y_tr, X_va, y_va, train_and_validate, LinearRegressor, trainer, charged):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, still_charged, tiny_regression, uses_its_parameters
+    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, still_charged, tiny_regression, trains_on, uses_its_parameters
 
     def mse(model, X, y):
         layers = linear_layers(model)
@@ -52,8 +52,9 @@ def test_q7_overfitting_and_decay(model_plain, model_wd, hist_plain, hist_wd, X_
         for _ in range(2):
             trainer(b, nn.MSELoss(), torch.optim.SGD(b.parameters(), lr=0.05), tiny, 1)
         trains = trains and all((torch.allclose(p, q, atol=1e-06) for p, q in zip(a.parameters(), b.parameters())))
+        trains = trains and trains_on(trainer, X_tr, y_tr, 10)
         plain, wd = (LinearRegressor(25, 1), LinearRegressor(25, 1))
-        if trains and uses_its_parameters(plain, X_tr[:8]):
+        if trains and uses_its_parameters(plain, X_tr[:8]) and any((charged.get(q) for q in ('q1', 'q2', 'q6'))):
             loader = lambda: DataLoader(TensorDataset(X_tr, y_tr), batch_size=10, shuffle=True, generator=torch.Generator().manual_seed(7))
             valid_loader = DataLoader(TensorDataset(X_va, y_va), batch_size=100)
             _, h_plain = train_and_validate(plain, nn.MSELoss(), torch.optim.SGD(plain.parameters(), lr=0.1), loader(), valid_loader, 150)

@@ -30,10 +30,10 @@ def test_q5_public(blob_model, blob_losses, blob_acc, train_classifier):
     assert acc is not None and 0.0 <= acc <= 1.0, f'blob_acc should be a fraction in [0, 1], got {blob_acc!r}'
 
 @test_case(points=2, hidden=True)
-def test_q5_trained(blob_model, blob_losses, X_blobs_np, y_blobs_np, train_classifier):
+def test_q5_trained(blob_model, blob_losses, X_blobs_np, y_blobs_np, train_classifier, charged):
     import torch
     from sklearn.datasets import make_blobs
-    from student_utils.testing import check_thresholds, failing, lowers_loss, seeded, still_charged
+    from student_utils.testing import check_thresholds, classifier_trains_on, failing, lowers_loss, seeded, still_charged
     X = torch.tensor(X_blobs_np, dtype=torch.float32)
     y = torch.tensor(y_blobs_np, dtype=torch.float32).reshape(-1, 1)
     Xn, yn = make_blobs(n_samples=1000, centers=[[-1.5, -0.5], [1.5, 0.5]], cluster_std=0.8, random_state=987)
@@ -53,14 +53,15 @@ def test_q5_trained(blob_model, blob_losses, X_blobs_np, y_blobs_np, train_class
         with seeded(5):
             twin, probe = (torch.nn.Linear(2, 1), torch.nn.Linear(2, 1))
         Xs, ys = (torch.tensor([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]), torch.tensor([[1.0], [0.0], [0.0], [1.0]]))
-        if lowers_loss(probe, Xs, ys, torch.nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, Xs, ys, lr=0.1, num_epochs=3)):
-            twin_losses = train_classifier(twin, X, y, lr=0.1, num_epochs=100)
-            model_found = still_charged(model_found, model_checks(twin))
-            loss_found = still_charged(loss_found, loss_checks(twin_losses))
+        if lowers_loss(probe, Xs, ys, torch.nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, Xs, ys, lr=0.1, num_epochs=3)) and charged.get('q4'):
+            if classifier_trains_on(train_classifier, X, y):
+                twin_losses = train_classifier(twin, X, y, lr=0.1, num_epochs=100)
+                model_found = still_charged(model_found, model_checks(twin))
+                loss_found = still_charged(loss_found, loss_checks(twin_losses))
     check_thresholds(model_found + loss_found)
 
 @test_case(points=0.5, hidden=True)
-def test_q5_train_accuracy(blob_model, blob_acc, X_blobs_np, y_blobs_np, X_blobs, y_blobs, predict, accuracy):
+def test_q5_train_accuracy(blob_model, blob_acc, X_blobs_np, y_blobs_np, X_blobs, y_blobs, predict, accuracy, charged):
     import torch
     X = torch.tensor(X_blobs_np, dtype=torch.float32)
     y = torch.tensor(y_blobs_np, dtype=torch.float32).reshape(-1, 1)
@@ -70,5 +71,5 @@ def test_q5_train_accuracy(blob_model, blob_acc, X_blobs_np, y_blobs_np, X_blobs
         return
     known = abs(float(accuracy(torch.tensor([1.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0.0, 0.0, 1.0]))) - 0.75) < 1e-06
     yours = accuracy(predict(blob_model, X_blobs), y_blobs)
-    assert known and abs(float(blob_acc) - float(yours)) < 1e-06, f"blob_model's training accuracy is {want:.4f}, blob_acc is {blob_acc}"
+    assert known and charged.get('q3') and (abs(float(blob_acc) - float(yours)) < 1e-06), f"blob_model's training accuracy is {want:.4f}, blob_acc is {blob_acc}"
 

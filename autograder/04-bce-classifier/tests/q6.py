@@ -17,7 +17,7 @@ def test_q6_public(circle_linear, circle_linear_acc):
     assert acc is not None and 0.0 <= acc <= 1.0, f'circle_linear_acc should be a float fraction in [0, 1], got {circle_linear_acc!r}'
 
 @test_case(points=1.5, hidden=True)
-def test_q6_linear_fails(circle_linear, circle_linear_acc, X_circles_np, y_circles_np, X_circles, y_circles, predict, accuracy):
+def test_q6_linear_fails(circle_linear, circle_linear_acc, X_circles_np, y_circles_np, X_circles, y_circles, predict, accuracy, charged):
     import torch
     from student_utils.testing import check_threshold, linear_layers
     layers = linear_layers(circle_linear)
@@ -29,6 +29,6 @@ def test_q6_linear_fails(circle_linear, circle_linear_acc, X_circles_np, y_circl
     if abs(float(circle_linear_acc) - want) >= 1e-06:
         known = abs(float(accuracy(torch.tensor([1.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0.0, 0.0, 1.0]))) - 0.75) < 1e-06
         yours = accuracy(predict(circle_linear, X_circles), y_circles)
-        assert known and abs(float(circle_linear_acc) - float(yours)) < 1e-06, f"circle_linear's training accuracy on the circles is {want:.4f}, circle_linear_acc is {circle_linear_acc}"
+        assert known and charged.get('q3') and (abs(float(circle_linear_acc) - float(yours)) < 1e-06), f"circle_linear's training accuracy on the circles is {want:.4f}, circle_linear_acc is {circle_linear_acc}"
     check_threshold('q6 accuracy of a linear model on the circles (it cannot separate them)', want, 0.75, above=False)
 

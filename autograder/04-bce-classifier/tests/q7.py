@@ -47,10 +47,10 @@ def test_q7_architecture(make_circle_model):
     behaves_as(a, nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1)), X, tol=1e-05)
 
 @test_case(points=1, hidden=True)
-def test_q7_fresh_points(circle_model, circle_losses, X_circles_np, y_circles_np, train_classifier):
+def test_q7_fresh_points(circle_model, circle_losses, X_circles_np, y_circles_np, train_classifier, charged):
     import torch
     from sklearn.datasets import make_circles
-    from student_utils.testing import check_thresholds, failing, lowers_loss, seeded, still_charged
+    from student_utils.testing import check_thresholds, classifier_trains_on, failing, lowers_loss, seeded, still_charged
     Xn, yn = make_circles(n_samples=1000, noise=0.1, factor=0.5, random_state=654)
     X_fresh, y_fresh = (torch.tensor(Xn, dtype=torch.float32), torch.tensor(yn, dtype=torch.float32).reshape(-1, 1))
 
@@ -69,14 +69,15 @@ def test_q7_fresh_points(circle_model, circle_losses, X_circles_np, y_circles_np
             twin = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
             probe = torch.nn.Linear(2, 1)
         Xs, ys = (torch.tensor([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]), torch.tensor([[1.0], [0.0], [0.0], [1.0]]))
-        if lowers_loss(probe, Xs, ys, torch.nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, Xs, ys, lr=0.1, num_epochs=3)):
-            twin_losses = train_classifier(twin, X, y, lr=0.05, num_epochs=300)
-            model_found = still_charged(model_found, model_checks(twin))
-            loss_found = still_charged(loss_found, loss_checks(twin_losses))
+        if lowers_loss(probe, Xs, ys, torch.nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, Xs, ys, lr=0.1, num_epochs=3)) and charged.get('q4'):
+            if classifier_trains_on(train_classifier, X, y):
+                twin_losses = train_classifier(twin, X, y, lr=0.05, num_epochs=300)
+                model_found = still_charged(model_found, model_checks(twin))
+                loss_found = still_charged(loss_found, loss_checks(twin_losses))
     check_thresholds(model_found + loss_found)
 
 @test_case(points=0.5, hidden=True)
-def test_q7_train_accuracy(circle_model, circle_acc, X_circles_np, y_circles_np, X_circles, y_circles, predict, accuracy):
+def test_q7_train_accuracy(circle_model, circle_acc, X_circles_np, y_circles_np, X_circles, y_circles, predict, accuracy, charged):
     import torch
     X = torch.tensor(X_circles_np, dtype=torch.float32)
     y = torch.tensor(y_circles_np, dtype=torch.float32).reshape(-1, 1)
@@ -86,7 +87,7 @@ def test_q7_train_accuracy(circle_model, circle_acc, X_circles_np, y_circles_np,
         return
     known = abs(float(accuracy(torch.tensor([1.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0.0, 0.0, 1.0]))) - 0.75) < 1e-06
     yours = accuracy(predict(circle_model, X_circles), y_circles)
-    assert known and abs(float(circle_acc) - float(yours)) < 1e-06, f"circle_model's training accuracy is {want:.4f}, circle_acc is {circle_acc}"
+    assert known and charged.get('q3') and (abs(float(circle_acc) - float(yours)) < 1e-06), f"circle_model's training accuracy is {want:.4f}, circle_acc is {circle_acc}"
 
 @test_case(points=0.5, hidden=True)
 def test_q7_fresh_model_learns(make_circle_model):
