@@ -8,9 +8,9 @@ import shutil
 import statistics
 import subprocess
 from html import escape
-from html.parser import HTMLParser
 
 import pytest
+from html_structure import Structure
 
 from grading.bundle import read_autograder
 from grading.judge.outcome import Row, Status
@@ -18,28 +18,6 @@ from grading.layout import autograder_zip
 from grading.outputs import gradebook, report
 
 ASSIGNMENT = "02-tensors"
-VOID = {"meta", "img", "br", "hr", "link", "input"}
-
-
-class Structure(HTMLParser):
-    """Checks that every element is closed in order, and collects the page's text and images."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.errors, self.text, self.images = [], [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.images.append(dict(attrs)["src"])
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack.pop() != tag:
-            self.errors.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from html.parser import HTMLParser
 
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
+from html_structure import Structure
 
 from grading.author.copied import disguise
 from grading.course import ASSIGNMENT_IDS
@@ -109,24 +109,6 @@ def test_the_skeleton_never_counts(assignment):
     assert similarity.fingerprints(code(disguised), given) == {}
     subs = [Graded("unanswered", code(unanswered), {}), Graded("disguised", code(disguised), {})]
     assert similarity.compare(subs, skeleton(assignment)) == []
-
-
-class Structure(HTMLParser):
-    """Every element closed in order; the text collected."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.errors, self.text = [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack.pop() != tag:
-            self.errors.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 def test_csv_and_html_section(tmp_path):
