@@ -40,7 +40,7 @@ $(STAMP): requirements.txt requirements-grading.txt requirements-student.txt pyp
 
 ## student: regenerate assignments/, autograder/ and examples/ from solutions/ with otter assign
 student: install
-	$(BIN)/python -m grading.author $(ASSIGNMENTS)
+	$(BIN)/python -m grading.author $(ASSIGNMENTS) --sandbox $(SANDBOX)
 
 ## grade: grade every submission in SUBMISSIONS for ASSIGNMENT into $(GRADES)/ASSIGNMENT.csv
 grade: install

@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from .. import bundle, course
+from ..host.bubblewrap import SandboxUnavailable
 from ..layout import (
     GRADESCOPE_FILES,
     GRADING,
@@ -44,7 +45,7 @@ from ..layout import (
     student_dir,
 )
 from ..notebooks import checked_question
-from . import checks, demo_class
+from . import checks, demo_class, verify
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 KERNELSPEC = {"name": course.KERNEL, "display_name": course.KERNEL_DISPLAY_NAME, "language": "python"}
@@ -219,13 +220,14 @@ def generate(assignment: str, root: Path = ROOT) -> list[str]:
     return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, root: Path = ROOT) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="*", default=list(course.ASSIGNMENT_IDS))
+    parser.add_argument("--sandbox", default="bwrap", help="the sandbox the reference is graded in (as make grade)")
     args = parser.parse_args(argv)
     for assignment in args.assignments:
         try:
-            changed = generate(assignment)
+            changed = generate(assignment, root)
         except checks.AuthoringError as e:
             sys.exit(f"make student: {assignment}: {e}")
         if not changed:
@@ -233,6 +235,17 @@ def main(argv: list[str] | None = None) -> None:
             continue
         shown = ", ".join(changed[:SHOWN]) + (f" and {len(changed) - SHOWN} more" if len(changed) > SHOWN else "")
         print(f"{assignment}: {len(changed)} files rewritten: {shown}")
+    print("grading each reference and unanswered notebook through the judge ...", flush=True)
+    try:
+        verdicts = verify.verify(args.assignments, root, mode=args.sandbox)
+    except SandboxUnavailable as e:
+        sys.exit(f"make student: {e}")
+    wrong = {a: problem for a, problem in verdicts.items() if problem}
+    for assignment, problem in wrong.items():
+        print(f"make student: {assignment}: {problem}", file=sys.stderr)
+    if wrong:
+        sys.exit(f"make student: the tests of {', '.join(wrong)} are wrong (above); fix solutions/ and rerun")
+    print("every reference earns full marks and every unanswered notebook 0")
 
 
 if __name__ == "__main__":
