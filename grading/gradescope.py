@@ -29,7 +29,8 @@ DATA_PREFIX = Path(os.environ.get("NN_COURSE_PREFIX", "/opt/nn-course"))
 def results(row: Row, info) -> dict:
     """Gradescope's results format, laid out as otter lays it out: a visible summary of the public
     tests, then one entry per question that students see once the instructor publishes the grades
-    (Gradescope's ``after_published``); ``execution_time`` is the grading's, in seconds."""
+    (Gradescope's ``after_published``); ``execution_time`` is the grading's, in seconds; the
+    ``leaderboard`` holds what the tests measured themselves (05: the accuracy on the kept-back images)."""
     public = [line for q in info.questions for line in feedback.question(row, q, 0, False, public_only=True)]
     tests = [
         {
@@ -56,6 +57,7 @@ def results(row: Row, info) -> dict:
         "output": summary,
         "tests": tests,
         "stdout_visibility": "hidden",
+        **({"leaderboard": row.leaderboard} if row.leaderboard else {}),
     }
 
 

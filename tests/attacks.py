@@ -199,6 +199,11 @@ COMMON = {
         import os, signal
         os.kill(-1, signal.SIGKILL)
         """,
+    "claim-a-leaderboard-place": """
+        from student_utils import testing as _t
+        _t.leaderboard("accuracy on the 2,000 kept-back test images", 1.0)
+        _t.MEASURED["accuracy"] = (1.0, "desc")
+        """,
     "read-answers-from-the-keyring": """
         import ctypes, platform
         libc = ctypes.CDLL(None, use_errno=True)

@@ -46,3 +46,13 @@ def test_the_attacks_score_the_same_through_the_zip(gradescope_image):
     assert runs[(gradescope_like.ATTACKED, "honest")]["score"] == 17
     scores = {name: r["score"] for (a, name), r in runs.items() if name.startswith("attack-")}
     assert len(scores) >= 12 and scores == {name: 0 for name in scores}, scores
+
+
+def test_the_leaderboard_holds_the_accuracy_the_judge_measured(gradescope_image):
+    """05's leaderboard: the accuracy on the 2,000 kept-back images, measured by the hidden test
+    itself; a notebook without a model gets no entry (not a 0 it could be ranked by)."""
+    (entry,) = gradescope_image[1][("05-fashion-mnist", "reference")]["leaderboard"]
+    assert entry["name"] == "accuracy on the 2,000 kept-back test images" and entry["order"] == "desc"
+    assert 0.8 < entry["value"] <= 1.0
+    assert "leaderboard" not in gradescope_image[1][("05-fashion-mnist", "unanswered")]
+    assert all("leaderboard" not in r for (a, _), r in gradescope_image[1].items() if a != "05-fashion-mnist")

@@ -52,6 +52,9 @@ KERNELSPEC = {"name": course.KERNEL, "display_name": course.KERNEL_DISPLAY_NAME,
 # Put before otter's own first cell: in a kernel without the course's packages, this says what is
 # missing and how to get it, where `import otter` would only raise a bare ImportError.
 KERNEL_CHECK = "import student_utils  # first: it says what this kernel lacks, if anything, and how to get it\n"
+# After otter's lines: a check then names an answer the notebook has not defined yet
+# (``student_utils.missing_names``).
+NAME_MISSING = "student_utils.name_missing_answers()  # a check says which answer is not defined yet"
 CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 SHOWN = 8  # rewritten files named on the terminal, per assignment
 STUDENT_TORCH = [
@@ -67,7 +70,7 @@ def normalise_notebook(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     first = next((c for c in nb.cells if c.cell_type == "code"), None)
     if first is not None and "otter.Notebook" in first.source and not first.source.startswith(KERNEL_CHECK):
-        first.source = KERNEL_CHECK + first.source
+        first.source = KERNEL_CHECK + first.source.rstrip("\n") + "\n" + NAME_MISSING
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"
     nb.metadata["kernelspec"] = dict(KERNELSPEC)

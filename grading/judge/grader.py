@@ -113,6 +113,8 @@ class Judge:
         return row
 
     def _grade(self, sub: Submission, ag: Autograder, limits: Limits) -> Row:
+        from student_utils.testing import MEASURED as measured  # the tests' leaderboard entries
+
         try:
             nb = load_notebook(sub.path)
         except InvalidSubmission as e:
@@ -124,13 +126,16 @@ class Judge:
         cells = [without_otter_lines(c.source) for _, c in code_cells]
         runs = self._run(ag, cells, [c.source for _, c in code_cells], limits)
         charged: dict[str, bool] = {}  # shared by every question's environment
+        measured.clear()
         try:
             files = testfiles.run(
                 testfiles.load(ag.tests), lambda q: testfiles.Namespace(ag.given, runs.for_question(q), charged)
             )
         finally:
             runs.close()
-        return self._score(sub, ag, runs, files, [i for i, _ in code_cells], nb)
+        row = self._score(sub, ag, runs, files, [i for i, _ in code_cells], nb)
+        row.leaderboard = [{"name": n, "value": v, "order": o} for n, (v, o) in measured.items()]
+        return row
 
     def _run(self, ag: Autograder, cells: list[str], sources: list[str], limits: Limits) -> Runs:
         """Run the notebook; when a checkpoint's values differ from the reference's, run it a

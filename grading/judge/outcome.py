@@ -66,6 +66,7 @@ class Row:
     review: list[str] = field(default_factory=list)  # hints for a TA (``tamper``): never a score
     cases: dict[str, list[CaseResult]] = field(default_factory=dict)
     seconds: float = 0.0
+    leaderboard: list[dict] = field(default_factory=list)  # {"name", "value", "order"}: measured by the tests
     cacheable: bool = True  # False when the row reports the grader's own failure, not the submission
 
     @property

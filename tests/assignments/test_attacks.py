@@ -37,6 +37,12 @@ def test_the_honest_notebook_beside_them_keeps_full_marks(attacked, assignment):
 
 
 @pytest.mark.parametrize("assignment", ATTACKED)
+def test_no_notebook_puts_itself_on_the_leaderboard(attacked, assignment):
+    """Only what the judge's tests measure goes there: these assignments measure nothing."""
+    assert {name: row.leaderboard for name, row in attacked(assignment).items() if row.leaderboard} == {}
+
+
+@pytest.mark.parametrize("assignment", ATTACKED)
 def test_a_patched_wrong_answer_scores_no_more_than_unpatched(attacked, assignment):
     rows = attacked(assignment)
     assert 0 < rows["wrong"].score < rows["wrong"].max_score

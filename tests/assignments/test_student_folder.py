@@ -18,14 +18,8 @@ from grading.layout import ROOT, examples_dir, student_dir
 from student_utils.data import find_directory
 
 
-def run_in_the_students_venv(assignment: str, venv: Path, folder: Path) -> tuple[nbformat.NotebookNode, float]:
-    """Copy the student folder alone, answer it with the reference's cells, run every cell (the
-    export cell last) in the venv's own kernel; returns the executed notebook and its run time."""
-    shutil.copytree(student_dir(assignment), folder)
-    answered = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
-    handed_out = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
-    answered.cells = [*answered.cells, *handed_out.cells[len(answered.cells) :]]  # keeps the export cell
-    nbformat.write(answered, folder / f"{assignment}.ipynb")
+def execute_in_the_students_venv(venv: Path, folder: Path, notebook: Path) -> nbformat.NotebookNode:
+    """Run every cell of ``notebook`` in the venv's own kernel, as Jupyter would from ``folder``."""
     env = {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
         "HOME": str(folder),
@@ -36,13 +30,12 @@ def run_in_the_students_venv(assignment: str, venv: Path, folder: Path) -> tuple
     script = (
         "import nbformat, sys; from nbclient import NotebookClient\n"
         "nb = nbformat.read(sys.argv[1], as_version=4)\n"
-        "NotebookClient(nb, kernel_name='nn-course', timeout=600, resources={'metadata': {'path': sys.argv[2]}})"
-        ".execute()\n"
+        "NotebookClient(nb, kernel_name='nn-course', timeout=600, allow_errors=True,"
+        " resources={'metadata': {'path': sys.argv[2]}}).execute()\n"
         "nbformat.write(nb, sys.argv[1])\n"
     )
-    started = time.monotonic()
     subprocess.run(
-        [str(venv / "bin" / "python"), "-c", script, str(folder / f"{assignment}.ipynb"), str(folder)],
+        [str(venv / "bin" / "python"), "-c", script, str(notebook), str(folder)],
         cwd=folder,
         env=env,
         check=True,
@@ -50,7 +43,20 @@ def run_in_the_students_venv(assignment: str, venv: Path, folder: Path) -> tuple
         text=True,
         timeout=900,
     )
-    return nbformat.read(folder / f"{assignment}.ipynb", as_version=4), time.monotonic() - started
+    return nbformat.read(notebook, as_version=4)
+
+
+def run_in_the_students_venv(assignment: str, venv: Path, folder: Path) -> tuple[nbformat.NotebookNode, float]:
+    """Copy the student folder alone, answer it with the reference's cells, run every cell (the
+    export cell last) in the venv's own kernel; returns the executed notebook and its run time."""
+    shutil.copytree(student_dir(assignment), folder)
+    answered = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)
+    handed_out = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+    answered.cells = [*answered.cells, *handed_out.cells[len(answered.cells) :]]  # keeps the export cell
+    nbformat.write(answered, folder / f"{assignment}.ipynb")
+    started = time.monotonic()
+    nb = execute_in_the_students_venv(venv, folder, folder / f"{assignment}.ipynb")
+    return nb, time.monotonic() - started
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +112,18 @@ def test_exporting_is_quick_and_quiet(assignment, ran, tmp_path_factory):
     seconds = (datetime.fromisoformat(ended.rstrip("Z")) - datetime.fromisoformat(started.rstrip("Z"))).total_seconds()
     assert seconds < 10, f"exporting took {seconds:.1f} s: it should not run the notebook again"
     assert ".zip" in text, text
+
+
+def test_a_check_run_before_its_answer_says_which_name_and_what_to_run(student_venv, tmp_path):
+    """The student skipped the answer cell: the check names the answer, as the graded feedback does
+    (stock otter would show "TypeError: 'NoneType' object is not callable" from inside the test)."""
+    assignment = "01-gradient-descent"
+    folder = tmp_path / assignment
+    shutil.copytree(student_dir(assignment), folder)
+    nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    nb.cells = [code[0], next(c for c in code if 'grader.check("q1")' in c.source)]
+    nbformat.write(nb, folder / "skipped.ipynb")
+    out = _outputs(execute_in_the_students_venv(student_venv, folder, folder / "skipped.ipynb").cells[1])
+    assert "`df` is not defined in your notebook: run the cell that defines it" in out, out
+    assert "NoneType" not in out, out

@@ -16,6 +16,7 @@ _check_requirements()
 from .data import FASHION_MNIST_CLASSES, load_fashion_mnist  # noqa: E402
 from .device import get_device  # noqa: E402
 from .layers import Standardize  # noqa: E402
+from .missing_names import name_missing_answers  # noqa: E402
 from .notebook_check import check_notebook  # noqa: E402
 from .plots import plot_decision_boundary, plot_losses, plot_regression  # noqa: E402
 from .seed import seed_everything  # noqa: E402
@@ -26,6 +27,7 @@ __all__ = [
     "check_notebook",
     "get_device",
     "load_fashion_mnist",
+    "name_missing_answers",
     "plot_decision_boundary",
     "plot_losses",
     "plot_regression",
