@@ -1,5 +1,5 @@
 # Autograded PyTorch homework. Every variable below can be overridden: make grade ASSIGNMENT=02-tensors
-# The course's facts (ids, kernel, demo time limit) come from grading/course.py, their one home.
+# The course's facts (ids, kernel, demo time limits) come from grading/course.py, their one home.
 PYTHON      ?= python3
 VENV        ?= .venv
 COURSE      := $(PYTHON) -m grading.course
@@ -10,7 +10,6 @@ SUBMISSIONS ?= examples/$(ASSIGNMENT)
 GRADES      ?= grades
 JOBS        ?= $(shell nproc)
 TIMEOUT     ?=
-DEMO_TIMEOUT ?= $(shell $(COURSE) demo-timeout)
 SANDBOX     ?= bwrap
 SHOW_HIDDEN ?=
 ROSTER      ?=
@@ -52,7 +51,7 @@ grade: install
 demo: student
 	@for a in $(ASSIGNMENTS); do \
 		$(MAKE) --no-print-directory grade ASSIGNMENT=$$a SUBMISSIONS=examples/$$a \
-			TIMEOUT=$(if $(TIMEOUT),$(TIMEOUT),$(DEMO_TIMEOUT)) || exit 1; \
+			TIMEOUT=$(if $(TIMEOUT),$(TIMEOUT),$$($(COURSE) demo-timeout $$a)) || exit 1; \
 	done
 
 ## test: lint, then every test (the many-seed studies are in test-slow); prints its wall time

@@ -146,7 +146,7 @@ def attacked_classes() -> dict[str, ClassRun]:
 
 CLASSES = {  # fixture -> what it queues: {assignment: ClassRun}
     "graded_examples": lambda: {
-        a: start_class(a, examples_dir(a), course.DEMO_TIMEOUT_S) for a in course.ASSIGNMENT_IDS
+        a: start_class(a, examples_dir(a), course.demo_timeout(a)) for a in course.ASSIGNMENT_IDS
     },
     "graded_students": lambda: {a: simulated_class(a) for a in course.ASSIGNMENT_IDS},
     "attacked": attacked_classes,

@@ -116,11 +116,23 @@ def run(assignment: str, notebook: Path, image: Path, workdir: Path) -> dict:
 
 
 ATTACKED = "01-gradient-descent"  # the attack suite also goes through this zip
+# What differs on Gradescope is the sandbox (a uid of its own, no namespaces, no cgroups) and the
+# entry point (results.json, its output, the leaderboard): the attacks on those go through the zip.
+# These attack how the judge reads answers (the wire, forged values, the given data) or the
+# sandbox's own modules, which meet the same code under `make grade`, where they are run.
+SAME_JUDGE_CODE = {
+    "exec-behind-hex-and-a-continuation",
+    "patch-torch-and-numpy",
+    "reply-with-a-header-nested-without-end",
+    "floats-equal-to-anything",
+    "tensors-equal-to-anything",
+    "replace-the-given-data",
+}
 
 
 def submissions(folder: Path) -> dict[tuple[str, str], Path]:
     """What the Gradescope tests run through the zips: each reference and unanswered notebook, and
-    the attack suite (with the honest notebook beside it)."""
+    the attacks on what differs there (with the honest notebook beside them)."""
     import attacks
     import nbformat
 
@@ -132,6 +144,8 @@ def submissions(folder: Path) -> dict[tuple[str, str], Path]:
     }
     unanswered = nbformat.read(examples_dir(ATTACKED) / "unanswered.ipynb", as_version=4)
     for name, code in attacks.for_assignment(ATTACKED).items():
+        if name in SAME_JUDGE_CODE:
+            continue
         found[(ATTACKED, f"attack-{name}")] = folder / f"{name}.ipynb"
         nbformat.write(attacks.with_cells(unanswered, code), folder / f"{name}.ipynb")
     found[(ATTACKED, "honest")] = examples_dir(ATTACKED) / "reference.ipynb"

@@ -1,11 +1,12 @@
 """Each autograder zip works where Gradescope runs it: in an image built only from the zip (its
 setup.sh, its requirements, its data fetched and checked), with /autograder laid out as Gradescope
 lays it out, no bubblewrap, no repository, no host data. Graded by the same judge as `make grade`:
-the attack suite scores the same through the zip. (Every run starts in the background as soon as
-the session does: ``gradescope_like.build_and_run``.)"""
+the attacks on what differs there (the sandbox, the entry point) score the same through the zip.
+(Every run starts in the background as soon as the session does: ``gradescope_like.build_and_run``.)"""
 
 from __future__ import annotations
 
+import attacks
 import gradescope_like
 
 from grading.layout import autograder_zip
@@ -46,6 +47,9 @@ def test_the_attacks_score_the_same_through_the_zip(gradescope_image):
     assert runs[(gradescope_like.ATTACKED, "honest")]["score"] == 17
     scores = {name: r["score"] for (a, name), r in runs.items() if name.startswith("attack-")}
     assert len(scores) >= 12 and scores == {name: 0 for name in scores}, scores
+    assert set(attacks.for_assignment(gradescope_like.ATTACKED)) - gradescope_like.SAME_JUDGE_CODE == {
+        name.removeprefix("attack-") for name in scores
+    }
 
 
 def test_the_leaderboard_holds_the_accuracy_the_judge_measured(gradescope_image):

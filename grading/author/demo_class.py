@@ -7,7 +7,8 @@
 - ``broken.ipynb``: an upload cut off halfway;
 - ``dana/``: a student who handed in twice (otter export zips; the newer one, by the time stamp
   otter puts in the name, is graded);
-- ``endless-loop.ipynb``: a cell that never ends, stopped by the time limit;
+- ``endless-loop.ipynb``: a cell that never ends (it polls for a flag nothing sets; a busy loop
+  is graded in ``tests/grade``), stopped by the time limit;
 - ``copied-from-variant-<name>.ipynb``: a copy, disguised (other local names, order and comments:
   ``copied``), of the variant that rewrites the most lines, which is in the class too: the pair the
   report's similarity section should flag. (A copy of a mutant would not do: a mutant is the
@@ -45,7 +46,9 @@ def _with_endless_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.cells.insert(
         first_answer + 1,
         nbformat.v4.new_code_cell(
-            "# a loop whose condition never changes\nx = 1.0\nwhile x > 0:\n    x = x * 1.0", id="endless-loop"
+            "# waits for a flag that no cell ever sets\nimport time\n\nready = False\n"
+            "while not ready:\n    time.sleep(0.1)",
+            id="endless-loop",
         ),
     )
     return nb
