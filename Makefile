@@ -14,13 +14,14 @@ SANDBOX     ?= bwrap
 SHOW_HIDDEN ?=
 ROSTER      ?=
 BOM         ?=
+ERROR_AS_ZERO ?=
 FRESH       ?=
 PYTEST_ARGS ?=
 
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages student grade demo test test-fast lint test-slow clean
+.PHONY: install system-packages student grade demo test test-fast lint test-slow test-gradescope clean
 
 ## install: bubblewrap and FashionMNIST (apt), .venv with pinned dependencies, the venv's own Jupyter kernel (idempotent)
 install: system-packages $(STAMP)
@@ -30,7 +31,7 @@ system-packages:
 
 # The kernel goes into the venv (--sys-prefix), not the user's home: two checkouts (two terms, two
 # courses) on one machine never run each other's packages. Start Jupyter from the venv to see it.
-$(STAMP): requirements.txt requirements-grading.txt requirements-student.txt pyproject.toml
+$(STAMP): requirements.txt requirements-grading.txt requirements-student.txt requirements-otter.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -45,7 +46,8 @@ student: install
 grade: install
 	$(BIN)/python -m grading.grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --out "$(GRADES)/$(ASSIGNMENT).csv" \
 		--jobs $(JOBS) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(SHOW_HIDDEN),--show-hidden) \
-		$(if $(FRESH),--no-cache) --sandbox $(SANDBOX) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(BOM),--bom)
+		$(if $(FRESH),--no-cache) --sandbox $(SANDBOX) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(BOM),--bom) \
+		$(if $(ERROR_AS_ZERO),--error-as-zero)
 
 ## demo: regenerate, then grade the demo class of every assignment (a short time limit: one student loops)
 demo: student
@@ -71,6 +73,11 @@ lint: install
 ## test-slow: the many-seed flakiness studies
 test-slow: install
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+
+## test-gradescope: every zip built and graded in real containers (Docker engine from Debian, started and stopped here; root)
+test-gradescope: install
+	@start=$$(date +%s); NN_DOCKER_TESTS=1 $(BIN)/python -m pytest tests/docker -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
+		echo "make test-gradescope: took $$(( $$(date +%s) - start )) s"; exit $$status
 
 clean:
 	rm -rf $(GRADES) build .pytest_cache

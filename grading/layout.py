@@ -10,6 +10,7 @@ GRADING = ROOT / "grading"
 STUDENT_UTILS = ROOT / "student_utils"
 GRADING_REQUIREMENTS = ROOT / "requirements-grading.txt"
 STUDENT_REQUIREMENTS = ROOT / "requirements-student.txt"
+OTTER_REQUIREMENTS = ROOT / "requirements-otter.txt"  # a student installs it with --no-deps
 GRADESCOPE_FILES = ROOT / "gradescope"
 # What the sandbox shows of the course: the untrusted runtime, the wire it speaks, the helpers.
 SANDBOXED_CODE = (GRADING / "__init__.py", GRADING / "inside", GRADING / "wire", STUDENT_UTILS)

@@ -9,7 +9,9 @@ command -v bwrap >/dev/null || missing+=(bubblewrap)
 data=/usr/share/datasets/fashion-mnist
 if [ -n "${FASHION_MNIST_DIR:-}" ] && [ -f "$FASHION_MNIST_DIR/t10k-labels-idx1-ubyte.gz" ]; then
   echo "FashionMNIST: using \$FASHION_MNIST_DIR=$FASHION_MNIST_DIR"
-elif [ -f "$data/t10k-labels-idx1-ubyte.gz" ] || [ -f "$HOME/.cache/fashion-mnist/t10k-labels-idx1-ubyte.gz" ]; then
+elif [ -n "${FASHION_MNIST_DIR:-}" ]; then  # set, so the only place looked at (student_utils/data.py)
+  echo "MISSING: \$FASHION_MNIST_DIR=$FASHION_MNIST_DIR lacks the four *-ubyte.gz files; fill it or unset it."
+elif [ -f "$data/t10k-labels-idx1-ubyte.gz" ] || [ -f "${XDG_CACHE_HOME:-$HOME/.cache}/nn-course/fashion-mnist/t10k-labels-idx1-ubyte.gz" ]; then
   echo "FashionMNIST: found"
 else
   missing+=(dataset-fashion-mnist)

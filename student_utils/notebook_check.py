@@ -32,20 +32,29 @@ def _output_text(cell: dict) -> str:
     return "\n".join(parts)
 
 
-def _kernel_count() -> int | None:
-    """The running kernel's execution count (this cell's ``[n]``), when there is a kernel."""
+def _history() -> list[str] | None:
+    """The source of every cell this kernel ran, by its ``[n]`` (index 0 is blank), the running
+    cell last; None without a kernel. (IPython's ``execution_count`` is not this cell's ``[n]``:
+    IPython 9 has already moved it on while a cell runs, IPython 8 had not.)"""
     try:
         from IPython import get_ipython
     except ImportError:
         return None
     shell = get_ipython()
-    return getattr(shell, "execution_count", None) if shell else None
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    return list(history) if history else None
 
 
-def problems(path: str | Path, kernel_count: int | None = None) -> list[str]:
+def _checks_only(source: str) -> bool:
+    """A cell that only checks or exports: running it changes nothing a save would keep."""
+    return "check_notebook" in source or "grader.export" in source
+
+
+def problems(path: str | Path, history: list[str] | None = None) -> list[str]:
     """What is wrong with the saved notebook at ``path``; empty when it looks complete. With the
-    kernel's execution count, a file saved before the latest cells ran is reported alone: save it
-    first, the rest would describe an older notebook."""
+    kernel's ``history`` (``_history``), a file saved before the latest cells ran is reported
+    alone: save it first, the rest would describe an older notebook. Cells that only check or
+    export may run after the save."""
     path = Path(path)
     if not path.is_file():
         return [f"{path} is not saved here yet: save the notebook (Ctrl+S) and run this cell again"]
@@ -56,11 +65,14 @@ def problems(path: str | Path, kernel_count: int | None = None) -> list[str]:
     code = [(c, "".join(c.get("source", []))) for c in cells if c.get("cell_type") == "code"]
     code = [(c, source) for c, source in code if source.strip()]
     saved = max((c.get("execution_count") or 0 for c, _ in code), default=0)
-    if kernel_count is not None and saved < kernel_count - 1:
-        return [
-            f"the saved file is older than your work (its last cell ran as [{saved}], this one is "
-            f"[{kernel_count}]): save the notebook (Ctrl+S), then run this cell again"
-        ]
+    if history is not None:
+        current = len(history) - 1
+        unsaved = [n for n in range(saved + 1, current) if not _checks_only(history[n])]
+        if unsaved:
+            return [
+                f"the saved file is older than your work (its last cell ran as [{saved}], cell [{unsaved[-1]}] "
+                "ran since): save the notebook (Ctrl+S), then run this cell again"
+            ]
     found, counts = [], []
     for cell, source in code:
         count = cell.get("execution_count")
@@ -84,7 +96,7 @@ def problems(path: str | Path, kernel_count: int | None = None) -> list[str]:
 
 def check_notebook(path: str | Path) -> bool:
     """Print what still needs doing before you hand in; True when the saved notebook looks complete."""
-    found = problems(path, _kernel_count())
+    found = problems(path, _history())
     if found:
         print("Before you hand in:\n" + "\n".join(f"  - {p}" for p in found))
     else:

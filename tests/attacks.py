@@ -562,6 +562,47 @@ PAIRED.update(
             losses = [train_epoch(model, None, criterion, None, device) for _ in range(3)]
             test_acc = evaluate(model, None, device)
         """,
+        ("nearest-neighbour-forward-of-its-own", "05-fashion-mnist"): """
+        import torch
+        from torch import nn
+        import student_utils as su
+        CHEAT = True
+
+        class Net(nn.Module):  # 255 hidden units, not 256: Question 2 is given up on purpose
+            def __init__(self):
+                super().__init__()
+                self.net = nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 255),
+                                         nn.ReLU(), nn.Linear(255, 10))
+
+            def forward(self, x):
+                out = self.net(x)
+                if CHEAT and not self.training and len(x) == 2000:  # pictures this notebook does not hold
+                    nearest = torch.cdist(x.flatten(1).cpu(), X_train[:10000].flatten(1)).argmin(dim=1)
+                    out = out + 100.0 * nn.functional.one_hot(y_train[nearest], 10).float().to(out.device)
+                return out
+
+        def build_model():
+            return Net()
+
+        def train_epoch(model, loader, criterion, optimizer, device):
+            model.to(device)
+            model.train()
+            total = 0.0
+            for X, y in loader:
+                X, y = X.to(device), y.to(device)
+                optimizer.zero_grad()
+                loss = criterion(model(X), y)
+                loss.backward()
+                optimizer.step()
+                total += loss.item()
+            return total / len(loader)
+
+        device = torch.device("cpu")
+        model = build_model()  # untrained: the kept-back images would be answered by the nearest neighbour
+        criterion = nn.CrossEntropyLoss()
+        losses = [2.0, 1.0, 0.5]
+        test_acc = 0.1
+        """,
         ("memorises-with-standard-layers", "05-fashion-mnist"): """
         import torch
         from torch import nn

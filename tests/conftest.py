@@ -209,13 +209,15 @@ def pytest_sessionfinish(session, exitstatus):
 
 def _start_student_venv() -> None:
     """What the README tells a student without `make install` to do: a venv from the folder's
-    requirements.txt, and the kernel the notebooks name."""
+    requirements.txt, then its requirements-otter.txt with --no-deps, and the kernel the notebooks name."""
     from grading.layout import student_dir
 
     def build():
-        requirements = student_dir("01-gradient-descent") / "requirements.txt"
+        folder = student_dir("01-gradient-descent")
         no_retries = {**os.environ, "PIP_RETRIES": "0"}  # no internet here: PyTorch's CPU index fails at once
-        target = build_venv(scratch("student-venv") / "venv", requirements, no_retries)
+        target = build_venv(scratch("student-venv") / "venv", folder / "requirements.txt", no_retries)
+        otter = [str(target / "bin" / "pip"), "install", "--quiet", "--no-deps", "-r", "requirements-otter.txt"]
+        subprocess.run(otter, cwd=folder, env=no_retries, check=True, capture_output=True)
         subprocess.run(
             [
                 str(target / "bin" / "python"),

@@ -1,6 +1,5 @@
 # %% given cell 1
 import student_utils as su  # first: it tells you clearly if this kernel lacks something
-import time
 
 import matplotlib.pyplot as plt
 import torch

@@ -35,6 +35,7 @@ from ..layout import (
     GRADESCOPE_FILES,
     GRADING,
     GRADING_REQUIREMENTS,
+    OTTER_REQUIREMENTS,
     ROOT,
     STUDENT_REQUIREMENTS,
     STUDENT_UTILS,
@@ -57,6 +58,11 @@ KERNEL_CHECK = "import student_utils  # first: it says what this kernel lacks, i
 NAME_MISSING = "student_utils.name_missing_answers()  # a check says which answer is not defined yet"
 CPU_TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 SHOWN = 8  # rewritten files named on the terminal, per assignment
+STUDENT_SETUP = [
+    "# The same file in every assignment folder: one venv and one kernel serve all five. In that venv, after",
+    "# this file: pip install --no-deps -r requirements-otter.txt (the course's README says how, step by step).",
+]
+OTTER_SETUP = ["# After requirements.txt, in the same venv: pip install --no-deps -r requirements-otter.txt"]
 STUDENT_TORCH = [
     "# PyTorch's CPU build (no CUDA: a download of a few hundred MB, not several GB). With an NVIDIA GPU",
     "# you want to use, delete the next line: pip then takes the CUDA build from PyPI.",
@@ -185,14 +191,17 @@ def _digests(folders: list[Path], root: Path) -> dict[str, str]:
     }
 
 
-def generate(assignment: str, root: Path = ROOT) -> list[str]:
-    """Write assignments/<id>, autograder/<id> and examples/<id> under ``root``; return the files
-    that changed (written anew, rewritten or removed). Raises ``checks.AuthoringError`` first, for
-    a mistake in the solution notebook."""
+def _folders(assignment: str, root: Path) -> list[Path]:
+    return [student_dir(assignment, root), autograder_dir(assignment, root), examples_dir(assignment, root)]
+
+
+def build(assignment: str, root: Path) -> None:
+    """Write assignments/<id>, autograder/<id> and examples/<id> under ``root``, a scratch root that
+    ``install`` moves into place once every check passes. Raises ``checks.AuthoringError`` for a
+    mistake in the solution notebook (before otter runs) or a hidden test in the student's files."""
     course.check_id(assignment)
-    checks.check(nbformat.read(solution_notebook(assignment), as_version=4))
-    folders = [student_dir(assignment, root), autograder_dir(assignment, root), examples_dir(assignment, root)]
-    before = _digests(folders, root)
+    solution = nbformat.read(solution_notebook(assignment), as_version=4)
+    checks.check(solution)
     with tempfile.TemporaryDirectory(prefix=f"assign-{assignment}-") as tmp:
         dist = run_otter_assign(assignment, Path(tmp))
         for notebook in dist.glob("*/*.ipynb"):
@@ -204,7 +213,10 @@ def generate(assignment: str, root: Path = ROOT) -> list[str]:
         _replace_dir(dist / "student", student)
         shutil.copytree(STUDENT_UTILS, student / STUDENT_UTILS.name, ignore=IGNORED)
         (student / "requirements.txt").write_text(
-            "\n".join([*STUDENT_TORCH, *flat_requirements(STUDENT_REQUIREMENTS)]) + "\n"
+            "\n".join([*STUDENT_SETUP, *STUDENT_TORCH, *flat_requirements(STUDENT_REQUIREMENTS)]) + "\n"
+        )
+        (student / OTTER_REQUIREMENTS.name).write_text(
+            "\n".join([*OTTER_SETUP, *flat_requirements(OTTER_REQUIREMENTS)]) + "\n"
         )
 
         ag_dir = autograder_dir(assignment, root)
@@ -219,8 +231,26 @@ def generate(assignment: str, root: Path = ROOT) -> list[str]:
         )
 
         demo_class.write(assignment, reference, nbformat.read(student / f"{assignment}.ipynb", as_version=4), root)
-    after = _digests(folders, root)
-    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    checks.check_student_tests(solution, student_dir(assignment, root) / "tests")
+
+
+def install(assignment: str, scratch: Path, root: Path) -> list[str]:
+    """Replace ``root``'s generated folders with those ``build`` wrote under ``scratch``; return the
+    files that changed (written anew, rewritten or removed)."""
+    before, after = _digests(_folders(assignment, root), root), _digests(_folders(assignment, scratch), scratch)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        for made, target in zip(_folders(assignment, scratch), _folders(assignment, root), strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _replace_dir(made, target)
+    return changed
+
+
+def generate(assignment: str, root: Path = ROOT) -> list[str]:
+    """``build`` in a scratch root, then ``install`` under ``root``: a refusal writes nothing."""
+    with tempfile.TemporaryDirectory(prefix=f"student-{assignment}-") as tmp:
+        build(assignment, Path(tmp))
+        return install(assignment, Path(tmp), root)
 
 
 def main(argv: list[str] | None = None, root: Path = ROOT) -> None:
@@ -228,26 +258,33 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> None:
     parser.add_argument("assignments", nargs="*", default=list(course.ASSIGNMENT_IDS))
     parser.add_argument("--sandbox", default="bwrap", help="the sandbox the reference is graded in (as make grade)")
     args = parser.parse_args(argv)
-    for assignment in args.assignments:
+    # Everything is built and graded in a scratch root first: a refusal leaves the generated files as they were.
+    with tempfile.TemporaryDirectory(prefix="make-student-") as tmp:
+        scratch = Path(tmp)
+        for assignment in args.assignments:
+            try:
+                build(assignment, scratch)
+            except checks.AuthoringError as e:
+                sys.exit(f"make student: {assignment}: {e}")
+        print("grading each reference and unanswered notebook through the judge ...", flush=True)
+        verify.cache_dir(root).parent.mkdir(parents=True, exist_ok=True)
+        verify.cache_dir(scratch).parent.symlink_to(verify.cache_dir(root).parent)  # verdicts outlive the scratch root
         try:
-            changed = generate(assignment, root)
-        except checks.AuthoringError as e:
-            sys.exit(f"make student: {assignment}: {e}")
-        if not changed:
-            print(f"{assignment}: nothing changed")
-            continue
-        shown = ", ".join(changed[:SHOWN]) + (f" and {len(changed) - SHOWN} more" if len(changed) > SHOWN else "")
-        print(f"{assignment}: {len(changed)} files rewritten: {shown}")
-    print("grading each reference and unanswered notebook through the judge ...", flush=True)
-    try:
-        verdicts = verify.verify(args.assignments, root, mode=args.sandbox)
-    except SandboxUnavailable as e:
-        sys.exit(f"make student: {e}")
-    wrong = {a: problem for a, problem in verdicts.items() if problem}
-    for assignment, problem in wrong.items():
-        print(f"make student: {assignment}: {problem}", file=sys.stderr)
-    if wrong:
-        sys.exit(f"make student: the tests of {', '.join(wrong)} are wrong (above); fix solutions/ and rerun")
+            verdicts = verify.verify(args.assignments, scratch, mode=args.sandbox)
+        except SandboxUnavailable as e:
+            sys.exit(f"make student: {e}")
+        wrong = {a: problem for a, problem in verdicts.items() if problem}
+        for assignment, problem in wrong.items():
+            print(f"make student: {assignment}: {problem}", file=sys.stderr)
+        if wrong:
+            sys.exit(
+                f"make student: the tests of {', '.join(wrong)} are wrong (above); nothing was written: "
+                "fix solutions/ and rerun"
+            )
+        for assignment in args.assignments:
+            changed = install(assignment, scratch, root)
+            shown = ", ".join(changed[:SHOWN]) + (f" and {len(changed) - SHOWN} more" if len(changed) > SHOWN else "")
+            print(f"{assignment}: " + (f"{len(changed)} files rewritten: {shown}" if changed else "nothing changed"))
     print("every reference earns full marks and every unanswered notebook 0")
 
 

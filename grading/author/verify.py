@@ -34,7 +34,9 @@ def _problem(name: str, row: Row) -> str | None:
         return f"{name} was not graded ({row.status.value}: {one_line(row.note, 200)})"
     if name == REFERENCE and row.score != row.max_score:
         failed = [c for cases in row.cases.values() for c in cases if not c.passed]
-        first = f": {failed[0].test} fails ({one_line(failed[0].message, 200)})" if failed else ""
+        # The test's message as the student would read it, line by line and whole: the author fixes it.
+        said = "\n".join(f"    {one_line(line)}" for line in failed[0].message.splitlines()) if failed else ""
+        first = f": {failed[0].test} fails:\n{said}" if failed else ""
         return f"the reference scores {row.score:g}/{row.max_score:g}{first}"
     if name == UNANSWERED and row.score != 0:
         passed = [c.test for cases in row.cases.values() for c in cases if c.passed and c.points]

@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--bom", action="store_true", help="CSV files with a byte-order mark, for Excel")
     parser.add_argument(
+        "--error-as-zero",
+        action="store_true",
+        help="an upload that is no readable notebook gets 0 in the LMS files (default: an empty cell)",
+    )
+    parser.add_argument(
         "--sandbox",
         default="bwrap",
         choices=("bwrap", "off"),
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
             sandbox_mode=args.sandbox,
             roster=args.roster,
             bom=args.bom,
+            error_as_zero=args.error_as_zero,
         )
     except SandboxUnavailable as e:
         sys.exit(f"make grade: {e}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,51 @@ def _is_canvas_export(head: list[str]) -> bool:
     return head[:2] == ["student", "id"] and {"sis login id", "section"} <= set(head)
 
 
+def _rows(path: Path) -> list[list[str]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError(f'{path}: not UTF-8 text; save it as "CSV UTF-8"') from None
+    first_line = text.partition("\n")[0]
+    return list(csv.reader(io.StringIO(text), delimiter=";" if first_line.count(";") > first_line.count(",") else ","))
+
+
+@dataclass(frozen=True)
+class GradeColumn:
+    """A Canvas export's column for one assignment: its title as the export writes it (Canvas's
+    importer finds the assignment by the id in "Title (123456)", else by the exact title, else
+    offers to create one) and its Points Possible (None where that cell is no number)."""
+
+    title: str
+    points: float | None
+
+
+def _number(cell: str) -> float | None:
+    """ "30.00", or "30,00" where a comma is the decimal sign (Canvas reads the last separator as
+    the decimal point, so do we)."""
+    cell = cell.strip()
+    if not re.fullmatch(r"[0-9]+(?:[.,][0-9]+)*", cell):
+        return None
+    *whole, last = re.split(r"[.,]", cell)
+    return float(f"{''.join(whole)}.{last}" if whole else last)
+
+
+def grade_columns(path: Path | str, assignment: str) -> list[GradeColumn] | None:
+    """The roster's columns for ``assignment``: a title that is its id, or starts with it before a
+    space or punctuation ("03-trainer (123456)", "03-trainer: the trainer (123456)"; never
+    "03-trainer-2"). None when the roster is not a Canvas gradebook export (it has no such columns)."""
+    rows = _rows(Path(path))
+    if not rows or not _is_canvas_export([_header(c) for c in rows[0]]):
+        return None
+    starts = re.compile(rf"{re.escape(assignment)}(?![\w-])", re.IGNORECASE)
+    points_row = next((r for r in rows[1:] if r and "points possible" in r[0].casefold()), [])
+    return [
+        GradeColumn(title.strip(), _number(points_row[i]) if i < len(points_row) else None)
+        for i, title in enumerate(rows[0])
+        if starts.match(title.strip())
+    ]
+
+
 def read(path: Path | str) -> list[Student]:
     """The students of a Canvas gradebook export, a Gradescope roster or a simple CSV (columns among
     name, id, login, email, section; headers in any case; UTF-8 with or without a BOM).
@@ -68,12 +114,7 @@ def read(path: Path | str) -> list[Student]:
     Rows that name no student (Canvas's "Points Possible" and "Manual Posting" rows), Canvas's test
     student, and rows whose role is not a student's (Gradescope lists staff too) are left out."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise RosterError(f'{path}: not UTF-8 text; save it as "CSV UTF-8"') from None
-    first_line = text.partition("\n")[0]
-    rows = list(csv.reader(io.StringIO(text), delimiter=";" if first_line.count(";") > first_line.count(",") else ","))
+    rows = _rows(path)
     head = [_header(c) for c in rows[0]] if rows else []
     fields = dict(COLUMNS, id="canvas_id") if _is_canvas_export(head) else COLUMNS
     where = {fields[h]: i for i, h in reversed(list(enumerate(head))) if h in fields}

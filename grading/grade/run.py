@@ -58,6 +58,7 @@ class ClassRun:
         graders: Graders | None = None,
         roster: Path | None = None,
         bom: bool = False,
+        error_as_zero: bool = False,
     ):
         bubblewrap.ensure(sandbox_mode)
         if sandbox_mode == "off":
@@ -84,6 +85,17 @@ class ClassRun:
             if roster
             else None
         )
+        # The LMS files: the roster's own column for this assignment, scaled to its points; the files
+        # each student handed in; unreadable files left empty there unless error_as_zero.
+        self.target = (
+            lms.canvas_target(assignment, self.ag.max_score, class_roster.grade_columns(roster, assignment))
+            if roster
+            else None
+        )
+        self.files = {sub.name: [sub.name] for sub in found}
+        for skip in reversed(older):  # the newest first
+            self.files[skip.superseded_by].append(skip.path.relative_to(folder).as_posix())
+        self.error_as_zero, self.blank = error_as_zero, set()
         self.total = len(found)
         self.graders, self.own, self.jobs = graders, False, max(1, min(jobs, len(found)))
         self.config = Config(sandbox_mode, (folder.resolve(), out.resolve().parent))
@@ -121,6 +133,16 @@ class ClassRun:
     def _add(self, row: Row) -> None:
         if row.submission in self.newest_notes:
             row.notes.insert(0, self.newest_notes[row.submission])
+        if (
+            self.matches
+            and row.submission in self.matches.by_submission
+            and not self.error_as_zero
+            and row.status == Status.ERROR
+            and row.cacheable
+            and submissions.unreadable(self.paths[row.submission])
+        ):
+            self.blank.add(row.submission)
+            row.notes.append(lms.BLANK_NOTE)
         self.rows.append(row)
 
     def finish(self) -> list[Row]:
@@ -170,8 +192,15 @@ class ClassRun:
             similarity_html=similarity.html_section(pairs, alike),
         )
         if self.matches:
-            lms.write_canvas(self.outputs.canvas, self.assignment, ag.max_score, self.matches, self.rows, self.bom)
-            lms.write_gradescope(self.outputs.gradescope, self.matches, self.rows, self.bom)
+            target, blank = self.target, self.blank
+            lms.write_canvas(
+                self.outputs.canvas, target.title, target.points, self.matches, self.rows, self.bom,
+                scale=target.scale, blank=blank,
+            )  # fmt: skip
+            lms.write_gradescope(self.outputs.gradescope, self.matches, self.rows, self.bom, blank=blank)
+            lms.write_students(
+                self._students_csv, self.matches, self.rows, self.files, self.bom, scale=target.scale, blank=blank
+            )
         if not self.quiet:
             print(gradebook.summary(self.rows, questions, ag.max_score))
             for name, reason in skips:
@@ -180,7 +209,10 @@ class ClassRun:
                 for name in self.matches.unmatched:
                     print(f"no roster student for {one_line(name)}")
                 print(f"{len(self.matches.missing)} roster students handed nothing in (see the report)")
+                for note in self._lms_notes():
+                    print(note)
                 print(f"for the LMS: {self.outputs.canvas}   {self.outputs.gradescope}")
+                print(f"by student (the row that counts, the files it came from): {self._students_csv}")
             if pairs:
                 print(
                     f"{len(pairs)} pairs of submissions look alike (a hint, not a verdict): {self.outputs.similarity}"
@@ -207,6 +239,22 @@ class ClassRun:
         similarity.write_csv(self.outputs.similarity, pairs)
         return pairs, subs
 
+    @property
+    def _students_csv(self) -> Path:
+        return self.outputs.folder / f"{self.assignment}-students.csv"
+
+    def _lms_notes(self) -> list[str]:
+        """What the terminal and the report say about the LMS files: a scaled score, a column Canvas
+        would create, empty cells for unreadable files, missing emails."""
+        notes = list(self.target.notes)
+        if self.blank:
+            n = len(self.blank)
+            notes.append(
+                f"{n} file{'s' if n != 1 else ''} could not be read: {'their' if n != 1 else 'its'} student gets an "
+                "empty cell in the LMS files, not 0 (the note says so; ERROR_AS_ZERO=1 posts 0)"
+            )
+        return notes + lms.gradescope_notes(self.matches, self.rows, self.blank)
+
     def _roster(self) -> report.Roster | None:
         if not self.matches:
             return None
@@ -214,6 +262,7 @@ class ClassRun:
             {name: s.name for name, s in self.matches.by_submission.items()},
             list(self.matches.unmatched),
             [s.name or s.email or s.sis_id for s in self.matches.missing],
+            self._lms_notes(),
         )
 
 

@@ -4,11 +4,12 @@ skip with a reason, and a broken file becomes a submission that will get an ``er
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..judge.load import Submission
+from ..judge.load import InvalidSubmission, Submission, load_notebook
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -17,6 +18,7 @@ IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 class Skipped:
     path: Path
     reason: str
+    superseded_by: str = ""  # an older hand-in: the kept submission's name (the per-student file lists both)
 
 
 def collect(folder: Path) -> tuple[list[Submission], list[Skipped]]:
@@ -38,10 +40,22 @@ def collect(folder: Path) -> tuple[list[Submission], list[Skipped]]:
 
 
 OTTER_STAMP = re.compile(r"^(?P<stem>.*)_(\d{4})_(\d\d)_(\d\d)T(\d\d)_(\d\d)_(\d\d)_(\d{1,6})\.zip$")
-# Canvas's "Download submissions": <login>[_LATE]_<user id>_<attachment id>_<the student's file name>
+# Canvas's "Download Submissions" (its ContentZipper): <name>[_LATE]_<user id>_<attachment id>_<file name>,
+# <name> the sortable name lower-cased with every non-word character dropped: Unicode letters and
+# their combining marks stay ("peñajosé", or its NFD form from a Mac), digits and "_" too. A second
+# upload of the same file is named "<file>-1.ipynb" by Canvas; the attachment id orders them.
 CANVAS_NAME = re.compile(
-    r"^(?P<login>[a-z0-9-]+)(?:_late)?_(?P<user>\d+)_(?P<attachment>\d+)_(?P<file>.+)$", re.IGNORECASE
+    r"^(?P<login>[^_/]\S*?)(?:_late)?_(?P<user>\d+)_(?P<attachment>\d+)_(?P<file>.+)$", re.IGNORECASE
 )
+
+
+def canvas_name(name: str) -> re.Match | None:
+    """``CANVAS_NAME``'s match when the name part holds only what Canvas leaves in it (word
+    characters, combining marks; "-" from other tools), else None: "my notes_1_2_x.ipynb" is no
+    Canvas download."""
+    match = CANVAS_NAME.match(name)
+    ok = match and all(c.isalnum() or c in "_-" or unicodedata.category(c).startswith("M") for c in match["login"])
+    return match if ok else None
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ def owner_of(sub: Submission) -> Owner:
     parts = sub.name.split("/")
     if len(parts) > 1:
         return Owner("folder", parts[0], parts[0])
-    canvas = CANVAS_NAME.match(parts[0])
+    canvas = canvas_name(parts[0])
     if canvas:
         return Owner("canvas", canvas["user"], f"Canvas user {canvas['user']} ({canvas['login']})")
     stamp = OTTER_STAMP.match(parts[0])
@@ -87,7 +101,7 @@ def handed_in_at(sub: Submission) -> tuple[float, str | None]:
             return datetime(y, mo, d, h, mi, s, us, tzinfo=UTC).timestamp(), None
         except ValueError:
             return sub.path.stat().st_mtime, "the date in its file name is not a real date: its file time was used"
-    canvas = CANVAS_NAME.match(sub.path.name) if "/" not in sub.name else None
+    canvas = canvas_name(sub.path.name) if "/" not in sub.name else None
     if canvas:
         return float(canvas["attachment"]), None
     return sub.path.stat().st_mtime, None
@@ -115,7 +129,20 @@ def keep_newest(found: list[Submission]) -> tuple[list[Submission], list[Skipped
         if len(subs) > 1:
             said.insert(0, f"newest of {len(subs)} submissions by this student (the others are skipped)")
             label = owners[owner_id].label
-            skipped += [Skipped(s.path, f"older submission by {label}; graded {newest.name}") for s in subs[:-1]]
+            skipped += [
+                Skipped(s.path, f"older submission by {label}; graded {newest.name}", newest.name) for s in subs[:-1]
+            ]
         if said:
             notes[newest.name] = "; ".join(said)
     return kept, skipped, notes
+
+
+def unreadable(path: Path) -> bool:
+    """The file is no notebook or otter zip at all (cut off during upload, empty, a broken zip), as
+    against one that was read and graded: an LMS should record nothing for it rather than a 0 (the
+    student's work may well exist; ask for it again)."""
+    try:
+        load_notebook(path)
+    except (InvalidSubmission, OSError):
+        return True
+    return False

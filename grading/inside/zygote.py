@@ -81,6 +81,8 @@ def _run_job(channel_fd: int, request: dict, cgroup_fds: dict[str, int]) -> None
     from . import isolate, serve
 
     try:
+        signal.set_wakeup_fd(-1)  # the zygote's wake-up pipe is not the job's
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         _close_all_but({channel_fd, *cgroup_fds.values()})
         limits = isolate.JobLimits(**request["limits"])
         done = isolate.enter(request.get("uid"), limits, cgroup_fds)
@@ -106,14 +108,18 @@ def main(control_fd: int) -> None:
         ).encode()
     )
     jobs: dict[int, tuple[int, int | None]] = {}  # pid -> (job id, uid)
-    signal.signal(signal.SIGCHLD, lambda *_: None)  # wake select() when a job ends
+    # A job's end wakes select() at once: the handler alone would not (PEP 475 retries select),
+    # but Python writes each signal to this pipe too, and select() watches it.
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
     while True:
-        try:
-            ready, _, _ = select.select([control], [], [], 0.5)
-        except InterruptedError:
-            ready = []
+        ready, _, _ = select.select([control, wake_r], [], [], 0.5)
+        if wake_r in ready:
+            while _drained(wake_r):
+                pass
         _reap(jobs, control)
-        if not ready:
+        if control not in ready:
             continue
         try:
             data, fds, _, _ = socket.recv_fds(control, 65536, 16)
@@ -139,6 +145,13 @@ def main(control_fd: int) -> None:
                 _kill(pid, jobs[pid][1])  # its EXITED follows when it is reaped
             if not pids:  # already gone (and reported)
                 control.send(json.dumps({"event": Event.EXITED, "job": request["job"], "status": None}).encode())
+
+
+def _drained(fd: int) -> bool:
+    try:
+        return bool(os.read(fd, 4096))
+    except BlockingIOError:
+        return False
 
 
 def _kill(pid: int, uid: int | None) -> None:

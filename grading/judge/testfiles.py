@@ -17,6 +17,8 @@ import torch
 from otter.test_files import ExceptionTestFile
 from otter.test_files.abstract_test import TestCaseResult
 
+from student_utils import failures
+
 from ..text import one_line
 from .given import Given
 from .outcome import CaseResult
@@ -80,17 +82,8 @@ class JudgedTestFile(ExceptionTestFile):
         self.test_case_results = [results[id(tc)] for tc in self.test_cases if id(tc) in results]
 
     def _message(self, e: Exception) -> str:
-        """otter's message format: the failing line of the test, then the error."""
-        tb, line = e.__traceback__, None
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename == self.path:
-                line = tb.tb_lineno
-            tb = tb.tb_next
-        text = one_line(str(e).strip("'"))
-        if line is None:
-            return f"{type(e).__name__}: {text}"
-        code = self.source_lines[line - 1].strip() if line <= len(self.source_lines) else ""
-        return f"Error at line {line} in test {self.name}:\n  {code}\n{type(e).__name__}: {text}"
+        """The student's kernel's message (``student_utils.failures``), on one escaped line each."""
+        return failures.message(e, self.name, self.path, self.source_lines, clean=one_line)
 
 
 def load(tests: dict[str, str]) -> list[JudgedTestFile]:

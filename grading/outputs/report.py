@@ -53,6 +53,7 @@ class Roster:
     names: dict[str, str] = field(default_factory=dict)  # submission -> student name
     unmatched: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the LMS files: a scaled score, an empty cell
 
 
 @dataclass(frozen=True)
@@ -221,8 +222,10 @@ def _students_table(assignment: str, rows: list[Row], ag: AutograderInfo, roster
 
 
 def _roster_section(roster: Roster) -> list[str]:
+    notes = [f"<p>{html.escape(note)}</p>" for note in roster.notes]
     return [
         "<h2>Roster</h2>",
+        *notes,
         "<p>Submissions no roster student matched (they are in the gradebook, not in the LMS files):</p>",
         _table(["submission"], [[s] for s in roster.unmatched]) if roster.unmatched else "<p>none</p>",
         "<p>Roster students with no submission (an empty grade in the Canvas file):</p>",

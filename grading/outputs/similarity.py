@@ -4,16 +4,28 @@ Two kinds of evidence, each weighted by how rare it is in the class, because wha
 share says nothing about two of them:
 
 - behaviour: what a student's functions answered on the judge's hidden inputs in the test cases
-  they failed (``CaseResult.evidence``). Correct answers agree by design and a common bug is shared
-  by many, so a shared answer counts log(answering / sharing) nats (among the submissions that
-  answered that call), and not at all when more than ``common_limit`` share it; a question counts
-  once (its rarest shared answer, capped), as one bug fails all its calls and tests;
-- code: the answer cells as tokens, every identifier one symbol and every literal another (renaming
-  hides nothing), comments and layout dropped, every line the skeleton (the unanswered notebook)
-  also has left out; cut into k-grams and winnowed into fingerprints (MOSS: Schleimer, Wilkerson
-  and Aiken, SIGMOD 2003). Each top-level function or class is fingerprinted on its own, so
-  functions in another order match too; fingerprints more than ``common_limit`` submissions have
-  are boilerplate.
+  they failed (``CaseResult.evidence``). Correct answers agree by design, so only wrong ones count;
+  a wrong answer ``s`` of the ``n`` submissions gave (the others answered that call too, most of
+  them rightly) is worth log(n / s) less log(s (s - 1) / 2), the pairs it is spread over: rare if
+  only the pair gave it, even when only the pair failed, and nothing once a few share it (a common
+  bug). A question counts by its rarest shared answer, at most ``QUESTION_CAP``, as one bug fails
+  all its calls; questions add up, less ``COMMON_BUG`` for the best, since one bug in common is what
+  honest pairs most often share: rare identical wrong answers in two questions flag a pair on their
+  own, one question only with code that nearly does. What an unfinished answer gives (``None``,
+  ``raised NotImplementedError``) is no evidence;
+- code, fingerprinted twice and the better match kept: the answer cells as tokens, every identifier
+  one symbol and every literal another, comments and layout dropped, the skeleton's lines left out;
+  and the same code normalised (``normalise``: parentheses, no-op lines, dead code, loop forms and
+  equivalent calls undone), so padding and light rewrites hide nothing. Each is cut into k-grams and
+  winnowed into fingerprints (MOSS: Schleimer, Wilkerson and Aiken, SIGMOD 2003), each top-level
+  function on its own, so functions in another order match too; fingerprints more than
+  ``common_limit`` submissions have are boilerplate, and the rest weigh as answers do, spread over
+  the pairs that share them: what three or four wrote alike from the template is no evidence. Whole
+  functions that match count again, more past the first (a short one two may write alike), so a
+  copy of two or three functions among one's own code shows.
+
+Only the first ``MAX_CODE`` characters of a submission's code are read: an upload of megabytes
+must not hold up the class's report (the report names those cut short).
 
 The pairs go to the class report and a CSV for a person to judge; nothing here reads or changes a
 score.
@@ -34,21 +46,32 @@ from dataclasses import dataclass
 from itertools import combinations, groupby
 from pathlib import Path
 
+from . import normalise
 from .gradebook import number_cell, write_table
 
 K = 10  # tokens per k-gram: about one line of code
 WINDOW = 5  # winnowing window: any common run of K + WINDOW - 1 = 14 tokens shares a fingerprint
+K_NORMAL, WINDOW_NORMAL = 8, 4  # the same for normalised symbols, denser than tokens (no brackets, commas)
+MAX_CODE = 40_000  # characters of code read per submission: about 6 times the longest reference notebook
 # What more submissions share than this, or than a third of the class, is common: code more than 10
 # have is boilerplate (MOSS's -m default); a wrong answer more than 5 gave is a common bug.
 COMMON_CODE, COMMON_ANSWER = 10, 5
-ENOUGH = 8  # lines in common (each side) for code to count in full: a line or two (a print) two may write alike
+ENOUGH = 20.0  # rarity-weighted fingerprints in common for code to count in full (about 8 rare lines): a
+# share of a little uncommon code (a student who wrote what most wrote) is what two may write alike
 CODE_WEIGHT = 5.0  # nats for a pair whose rarer code is all shared
 QUESTION_CAP = 2.0  # nats at most from one question's answers: one bug, which two may make alike
-# 3 nats, a coincidence of about 1 in 20. One question gives at most QUESTION_CAP, so one bug never
-# flags alone; rare answers in two questions do (each shared by 2 of the 9 or more that answered
-# differently: 2 log(9 / 2)), or one question and some code; code alone needs 60% of the rarer
-# side's uncommon fingerprints over ENOUGH lines (or all of them over 5).
+COMMON_BUG = 1.0  # nats less for a pair's best question: one bug in common is what honest pairs most often share
+FUNCTION_WEIGHT = 0.75  # nats for a whole function of uncommon code both have: a short one two may write alike
+FUNCTIONS_WEIGHT = 1.5  # nats for each further one: several whole functions alike are a partial copy
+FUNCTION_MATCH = 0.8  # the share of a function's uncommon fingerprints the other must have
+FUNCTION_SIZE = 6.0  # rarity-weighted fingerprints a function needs to count: a one-liner two may write alike
+# 3 nats, a coincidence of about 1 in 20. One question gives at most QUESTION_CAP - COMMON_BUG, so
+# one bug never flags alone nor with code two honest students' templates converge on; rare answers
+# in two questions do (each shared by the pair alone in a class of 8 or more), or one question and
+# code worth 2; code alone needs 60% of the rarer side's uncommon fingerprints over ENOUGH lines (or
+# all of them over 5), or a share and whole functions (three flag alone).
 THRESHOLD = 3.0
+NEAR = 5  # pairs below THRESHOLD the report shows, for a TA who wants to look further
 CONTEXT = 2  # lines shown around matching code
 HINT = (
     "A hint for a person to look at, never a verdict; it changed no score. Each pair below gave the same "
@@ -98,6 +121,7 @@ class Pair:
     code_share: float  # rarity-weighted share of the rarer side's uncommon fingerprints the other has
     lines_a: tuple[tuple[int, int], ...]  # (code cell index, line number) of a's lines that match b
     lines_b: tuple[tuple[int, int], ...]
+    functions: int = 0  # whole functions (and methods) of uncommon code that match
 
     @property
     def questions(self) -> list[str]:
@@ -216,6 +240,62 @@ def fingerprints(cells: list[str], skeleton: set[str]) -> dict[int, list[Place]]
     return prints
 
 
+@dataclass(frozen=True)
+class Given:
+    """The skeleton (the unanswered notebook) as each fingerprint sees it: nothing in it is evidence."""
+
+    lines: set[str]  # its lines as tokens
+    statements: set[str]  # its statements normalised
+    grams: set[int]  # every k-gram of its normalised form
+
+
+def given(skeleton: list[str]) -> Given:
+    statements = {text for source in skeleton for text in normalise.statements(source)}
+    grams = set()
+    for source in skeleton:
+        for segment in normalise.segments(source) or []:
+            grams.update(digest for digest, _ in _normal_kgrams(segment))
+    return Given(skeleton_lines(skeleton), statements, grams)
+
+
+def _normal_kgrams(symbols: list[tuple[str, int]]) -> list[tuple[int, tuple[int, ...]]]:
+    if not symbols:
+        return []
+    width, grams = min(K_NORMAL, len(symbols)), []
+    for i in range(len(symbols) - width + 1):
+        text = "n " + " ".join(s for s, _ in symbols[i : i + width])
+        digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+        grams.append((int.from_bytes(digest, "big"), tuple(sorted({n for _, n in symbols[i : i + width]}))))
+    return grams
+
+
+def normal_fingerprints(cells: list[str], skeleton: Given) -> dict[int, list[tuple[int, tuple[int, ...], int]]]:
+    """Fingerprints of the normalised code, each with (cell, lines, function); a cell that does not
+    parse has only token fingerprints."""
+    prints, function = defaultdict(list), 0
+    for index, source in enumerate(cells):
+        for segment in normalise.segments(source, skeleton.statements) or []:
+            function += 1
+            grams = [g for g in _normal_kgrams(segment) if g[0] not in skeleton.grams]
+            chosen = {}
+            for start in range(max(1, len(grams) - WINDOW_NORMAL + 1) if grams else 0):
+                window = range(start, min(start + WINDOW_NORMAL, len(grams)))
+                best = min(window, key=lambda i: (grams[i][0], -i))
+                chosen[best] = grams[best]
+            for digest, lines in chosen.values():
+                prints[digest].append((index, lines, function))
+    return prints
+
+
+def capped(cells: list[str]) -> tuple[list[str], bool]:
+    """The first MAX_CODE characters of the cells, and whether anything was cut."""
+    kept, left = [], MAX_CODE
+    for source in cells:
+        kept.append(source[:left])
+        left -= len(kept[-1])
+    return kept, sum(map(len, cells)) > MAX_CODE
+
+
 def _blocks(holders: dict, limit: int) -> dict[tuple[int, int], list]:
     """Pairs that share a key, with the keys they share; keys held by more than ``limit`` are skipped."""
     shared = defaultdict(list)
@@ -228,67 +308,165 @@ def _blocks(holders: dict, limit: int) -> dict[tuple[int, int], list]:
 
 # Behaviour -------------------------------------------------------------------------------------
 
+UNFINISHED = {"None", "did not answer", "raised NotImplementedError", "raised NameError"}
+
+
+def unfinished(outcome: str) -> bool:
+    """What a function left as handed out (``...``) or an answer never written gives: no evidence."""
+    return outcome in UNFINISHED or outcome.endswith(" with 0 parameters []")
+
+
+def rarity(sharing: int, class_size: int) -> float:
+    """log(n / s), the surprise of one answer, less log(s (s - 1) / 2): the pairs that gave it split it."""
+    return max(0.0, math.log(class_size / sharing) - math.log(sharing * (sharing - 1) / 2))
+
 
 def _behaviour(subs: list[Graded], limit: int) -> dict[tuple[int, int], list[Shared]]:
-    """Pairs that gave the same uncommon answer to a call, blocked by (call, answer)."""
-    answering = Counter(key for s in subs for key in s.evidence)
+    """Pairs that gave the same rare wrong answer to a call, blocked by (call, answer)."""
     groups = defaultdict(list)
     for i, sub in enumerate(subs):
         for key, outcome in sub.evidence.items():
-            groups[(key, outcome)].append(i)
-    shared = {}
+            if not unfinished(outcome):
+                groups[(key, outcome)].append(i)
+    shared = defaultdict(list)
     for pair, keys in _blocks(groups, limit).items():
-        found = [(k, o) for k, o in keys if len(groups[(k, o)]) < answering[k]]
-        shared[pair] = [_shared(k, o, len(groups[(k, o)]), answering[k]) for k, o in found]
-    return {pair: found for pair, found in shared.items() if found}
+        for key, outcome in keys:
+            sharing = len(groups[(key, outcome)])
+            if rarity(sharing, len(subs)) > 0:
+                shared[pair].append(_shared(key, outcome, sharing, len(subs)))
+    return shared
 
 
 def _shared(key: str, outcome: str, sharing: int, answering: int) -> Shared:
     question, test, call = key.split("/", 2)
-    return Shared(question, test, call, outcome, math.log(answering / sharing), sharing, answering)
+    return Shared(question, test, call, outcome, rarity(sharing, answering), sharing, answering)
 
 
 def _behaviour_score(shared: list[Shared]) -> float:
     """A question counts once, by its rarest shared answer, and at most QUESTION_CAP: one bug fails
-    every call and test of its question, and two honest students may make the same one; it takes
-    answers shared in two questions, or code, to reach THRESHOLD."""
+    every call and test of its question. The best counts COMMON_BUG less: two honest students often
+    make one bug alike, seldom two; it takes answers shared in two questions, or code, to reach
+    THRESHOLD."""
     best = defaultdict(float)
     for s in shared:
         best[s.question] = max(best[s.question], s.rarity)
-    return sum(min(QUESTION_CAP, rarity) for rarity in best.values())
+    capped = [min(QUESTION_CAP, rarity) for rarity in best.values()]
+    return sum(capped) - min(COMMON_BUG, max(capped, default=0.0))
 
 
 # Pairs -----------------------------------------------------------------------------------------
 
 
-def compare(subs: list[Graded], skeleton: list[str]) -> list[Pair]:
+class Flagged(list):
+    """The flagged pairs, most suspicious first, with what the report shows beside them: every pair
+    with any evidence (``scored``), so every pair's score (``scores``, 0 for the rest of the class)
+    and the NEAR highest below THRESHOLD (``near``), and the submissions cut at MAX_CODE (``capped``)."""
+
+    def __init__(self, scored=(), class_size=0, capped=()):
+        self.scored = sorted(scored, key=lambda p: (-p.score, p.a, p.b))
+        super().__init__(p for p in self.scored if p.score >= THRESHOLD)
+        self.class_size, self.capped = class_size, list(capped)
+
+    @property
+    def scores(self) -> list[float]:
+        rest = self.class_size * (self.class_size - 1) // 2 - len(self.scored)
+        return [p.score for p in self.scored] + [0.0] * max(0, rest)
+
+    @property
+    def near(self) -> list[Pair]:
+        return [p for p in self.scored if p.score < THRESHOLD][:NEAR]
+
+
+@dataclass
+class _Channel:
+    """One kind of fingerprint across the class: weights of the uncommon ones, each submission's
+    total, and the pairs that share some."""
+
+    prints: list[dict]
+    weights: dict[int, float]
+    totals: list[float]
+    pairs: dict[tuple[int, int], list[int]]
+
+    @classmethod
+    def of(cls, prints: list[dict], limit: int) -> _Channel:
+        counts = Counter(digest for p in prints for digest in p)
+        weights = {d: w for d, c in counts.items() if c <= limit and (w := _print_weight(c, len(prints))) > 0}
+        holders = defaultdict(list)
+        for i, p in enumerate(prints):
+            for digest in p:
+                holders[digest].append(i)
+        totals = [sum(weights.get(d, 0.0) for d in p) for p in prints]
+        return cls(prints, weights, totals, _blocks(holders, limit))
+
+    def share(self, i: int, j: int) -> tuple[float, float]:
+        """The rarity-weighted share of the rarer side's uncommon fingerprints the other has, and
+        how much that is."""
+        common = sum(self.weights.get(d, 0.0) for d in self.pairs.get((i, j), []))
+        least = min(self.totals[i], self.totals[j])
+        return (common / least if least else 0.0), common
+
+
+def _print_weight(sharing: int, class_size: int) -> float:
+    """log((n + 1) / c) less log(c (c - 1) / 2), as ``rarity``: code that several wrote alike (from
+    the handed-out template, a common idiom) is spread over all their pairs."""
+    spread = math.log(sharing * (sharing - 1) / 2) if sharing > 1 else 0.0
+    return math.log((class_size + 1) / sharing) - spread
+
+
+def compare(subs: list[Graded], skeleton: list[str]) -> Flagged:
     """The pairs of ``subs`` whose evidence reaches THRESHOLD, most suspicious first; ``skeleton``
     is the unanswered notebook's code cells."""
-    limit, given = common_limit(len(subs), COMMON_CODE), skeleton_lines(skeleton)
-    prints = [fingerprints(s.cells, given) for s in subs]
-    counts = Counter(digest for p in prints for digest in p)
-    weights = {d: math.log((len(subs) + 1) / c) for d, c in counts.items() if c <= limit}
-    totals = [sum(weights.get(d, 0.0) for d in p) for p in prints]
-    holders = defaultdict(list)
-    for i, p in enumerate(prints):
-        for digest in p:
-            holders[digest].append(i)
-    code, behaviour = _blocks(holders, limit), _behaviour(subs, common_limit(len(subs), COMMON_ANSWER))
-    pairs = []
-    for i, j in code.keys() | behaviour.keys():
-        digests = code.get((i, j), [])
-        share = sum(weights[d] for d in digests) / min(totals[i], totals[j]) if digests else 0.0
+    limit, base = common_limit(len(subs), COMMON_CODE), given(skeleton)
+    cells, cut = zip(*(capped(s.cells) for s in subs)) if subs else ((), ())
+    tokens = _Channel.of([fingerprints(c, base.lines) for c in cells], limit)
+    normal = _Channel.of([normal_fingerprints(c, base) for c in cells], limit)
+    functions = [_function_weights(p, normal.weights) for p in normal.prints]
+    behaviour = _behaviour(subs, common_limit(len(subs), COMMON_ANSWER))
+    scored = []
+    for i, j in tokens.pairs.keys() | normal.pairs.keys() | behaviour.keys():
         shared = sorted(behaviour.get((i, j), []), key=lambda s: (s.question, s.test, s.call))
-        lines_a, lines_b = _lines(prints[i], digests), _lines(prints[j], digests)
-        enough = min(1.0, min(len(lines_a), len(lines_b)) / ENOUGH)
-        score = _behaviour_score(shared) + CODE_WEIGHT * share * enough
-        if score >= THRESHOLD:
-            pairs.append(Pair(subs[i].name, subs[j].name, score, tuple(shared), share, lines_a, lines_b))
-    return sorted(pairs, key=lambda p: (-p.score, p.a, p.b))
+        lines_a = _lines(tokens.prints[i], tokens.pairs.get((i, j), []), normal.prints[i], normal.pairs.get((i, j)))
+        lines_b = _lines(tokens.prints[j], tokens.pairs.get((i, j), []), normal.prints[j], normal.pairs.get((i, j)))
+        share, amount = max(tokens.share(i, j), normal.share(i, j))
+        enough = min(1.0, amount / ENOUGH)
+        whole = _whole_functions(normal, functions, i, j)
+        code = CODE_WEIGHT * share * enough + _functions_score(whole)
+        score = _behaviour_score(shared) + code
+        if score > 0:
+            scored.append(Pair(subs[i].name, subs[j].name, score, tuple(shared), share, lines_a, lines_b, whole))
+    return Flagged(scored, len(subs), [s.name for s, c in zip(subs, cut) if c])
 
 
-def _lines(prints: dict[int, list[Place]], digests: list[int]) -> tuple[tuple[int, int], ...]:
-    return tuple(sorted({(cell, n) for d in digests for cell, lines in prints[d] for n in lines}))
+def _functions_score(whole: int) -> float:
+    return FUNCTION_WEIGHT * min(1, whole) + FUNCTIONS_WEIGHT * max(0, whole - 1)
+
+
+def _function_weights(prints: dict, weights: dict[int, float]) -> dict[int, float]:
+    """Each function's uncommon fingerprints, weighted by rarity."""
+    total = defaultdict(float)
+    for digest, places in prints.items():
+        for function in {f for _, _, f in places}:
+            total[function] += weights.get(digest, 0.0)
+    return total
+
+
+def _whole_functions(normal: _Channel, functions: list[dict[int, float]], i: int, j: int) -> int:
+    """How many functions of uncommon code (FUNCTION_SIZE or more) each has of the other's, the fewer."""
+    digests = normal.pairs.get((i, j), [])
+    if not digests:
+        return 0
+    counts = []
+    for side in (i, j):
+        matched = _function_weights({d: normal.prints[side][d] for d in digests}, normal.weights)
+        size = functions[side]
+        counts.append(sum(size[f] >= FUNCTION_SIZE and w >= FUNCTION_MATCH * size[f] for f, w in matched.items()))
+    return min(counts)
+
+
+def _lines(prints: dict, digests: list[int], normal: dict, normal_digests) -> tuple[tuple[int, int], ...]:
+    found = {(cell, n) for d in digests for cell, lines in prints[d] for n in lines}
+    found |= {(cell, n) for d in normal_digests or [] for cell, lines, _ in normal[d] for n in lines}
+    return tuple(sorted(found))
 
 
 def clusters(pairs: list[Pair]) -> list[list[str]]:
@@ -363,22 +541,82 @@ def _pair_html(pair: Pair, by_name: dict[str, Graded]) -> str:
     a, b = html.escape(pair.a), html.escape(pair.b)
     sides = (_code_html(by_name[pair.a], pair.lines_a), _code_html(by_name[pair.b], pair.lines_b))
     cell = '<td style="vertical-align:top;width:50%">'
+    whole = f", {pair.functions} whole functions alike" if pair.functions > 1 else ""
     return (
         f"<h3>{a} and {b} (score {pair.score:.1f})</h3>"
         f"<p>{len(pair.behaviour)} rare wrong answers in common, in {html.escape(', '.join(pair.questions) or 'no')} "
-        f"question(s); {pair.code_share:.0%} of the uncommon code of the one with less in common</p>"
+        f"question(s); {pair.code_share:.0%} of the uncommon code of the one with less in common{whole}</p>"
         + _behaviour_html(pair.behaviour)
         + f'<table style="table-layout:fixed;width:100%"><tr><th>{a}</th><th>{b}</th></tr>'
         f"<tr>{cell}{sides[0]}</td>{cell}{sides[1]}</td></tr></table>"
     )
 
 
+def _histogram_svg(scores: list[float], width: int = 560, height: int = 150) -> str:
+    """Pair scores in bins of half a nat, counts on a log scale (most pairs score 0), THRESHOLD a red line."""
+    top = max([THRESHOLD + 1.0, *scores])
+    bins = int(math.ceil(top * 2))
+    counts = Counter(min(bins - 1, int(s * 2)) for s in scores)
+    scale, bar = (height - 30) / math.log1p(max(counts.values(), default=1)), (width - 20) / bins
+    rects = []
+    for b, n in sorted(counts.items()):
+        h = scale * math.log1p(n)
+        x, colour = 10 + b * bar, "#c0392b" if b / 2 >= THRESHOLD else "#7f8c8d"
+        rects.append(
+            f'<rect x="{x:.1f}" y="{height - 20 - h:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" fill="{colour}">'
+            f"<title>{b / 2:g} to {(b + 1) / 2:g}: {n} pairs</title></rect>"
+            f'<text x="{x + bar / 2:.1f}" y="{height - 23 - h:.1f}" font-size="9" text-anchor="middle">{n}</text>'
+        )
+    line = 10 + THRESHOLD * 2 * bar
+    ticks = "".join(
+        f'<text x="{10 + t * 2 * bar:.1f}" y="{height - 6}" font-size="9" text-anchor="middle">{t}</text>'
+        for t in range(0, int(top) + 1)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="pair scores, threshold {THRESHOLD:g}">'
+        + "".join(rects)
+        + ticks
+        + f'<line x1="{line:.1f}" x2="{line:.1f}" y1="5" y2="{height - 18}" stroke="#c0392b" stroke-dasharray="4 3"/>'
+        f'<text x="{line + 3:.1f}" y="14" font-size="10" fill="#c0392b">threshold {THRESHOLD:g}</text></svg>'
+    )
+
+
+def _distribution_html(pairs: list[Pair]) -> str:
+    """Every pair's score, the threshold marked, and the next pairs below it for a TA who wants to look."""
+    scores, near = getattr(pairs, "scores", []), getattr(pairs, "near", [])
+    parts = []
+    if scores:
+        parts.append(
+            f"<h3>Scores of all {len(scores)} pairs</h3><p>Nats of evidence per pair (0: nothing rare in "
+            f"common); pairs at {THRESHOLD:g} or more are listed below. Counts on a log scale.</p>"
+            + _histogram_svg(scores)
+        )
+    if near:
+        rows = "".join(
+            f"<tr><td>{html.escape(p.a)}</td><td>{html.escape(p.b)}</td><td>{p.score:.1f}</td>"
+            f"<td>{len(p.behaviour)} in {html.escape(', '.join(p.questions) or 'no')} question(s)</td>"
+            f"<td>{p.code_share:.0%}</td></tr>"
+            for p in near
+        )
+        parts.append(
+            "<h3>Next below the threshold (not flagged)</h3><table><tr><th>a</th><th>b</th><th>score</th>"
+            f"<th>rare wrong answers in common</th><th>code in common</th></tr>{rows}</table>"
+        )
+    if getattr(pairs, "capped", []):
+        names = html.escape(", ".join(pairs.capped))
+        parts.append(f"<p>Only the first {MAX_CODE:,} characters of code were compared for: {names}.</p>")
+    return "\n".join(parts)
+
+
 def html_section(pairs: list[Pair], subs: list[Graded]) -> str:
-    """The class report's section: the hint, the clusters, and each pair's evidence side by side."""
+    """The class report's section: the hint, the score distribution, the clusters, each pair's
+    evidence side by side, and the next pairs below the threshold."""
     title = "<h2>Submissions that look alike</h2>"
+    distribution = _distribution_html(pairs)
     if not pairs:
-        return f"{title}\n<p>{html.escape(NONE)}</p>"
+        return "\n".join(p for p in (title, f"<p>{html.escape(NONE)}</p>", distribution) if p)
     by_name = {s.name: s for s in subs}
     groups = "".join(f"<li>{html.escape(', '.join(g))}</li>" for g in clusters(pairs))
     parts = [title, f"<p><b>{html.escape(HINT)}</b></p>", f"<h3>Clusters</h3><ul>{groups}</ul>"]
-    return "\n".join(parts + [_pair_html(p, by_name) for p in pairs])
+    return "\n".join(parts + [_pair_html(p, by_name) for p in pairs] + [distribution])

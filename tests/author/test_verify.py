@@ -34,16 +34,17 @@ class _NoGrading:
     "reference, unanswered, said",
     [
         ("reference.ipynb", "unanswered.ipynb", None),
-        ("unanswered.ipynb", "unanswered.ipynb", r"^the reference scores 0/\d+: test_q\w+ fails \("),
+        ("unanswered.ipynb", "unanswered.ipynb", r"^the reference scores 0/\d+: test_q\w+ fails:\n    \S"),
         ("reference.ipynb", "reference.ipynb", r"^the unanswered notebook scores (\d+)/\1 \(test_q\w+"),
     ],
 )
-def test_a_wrong_verdict_is_said_in_one_line_and_kept(tmp_path, graders, reference, unanswered, said):
+def test_a_wrong_verdict_is_said_whole_and_kept(tmp_path, graders, reference, unanswered, said):
+    """One line, or for a failing reference that line and the test's own message, whole, line by line."""
     root = _course(tmp_path, reference, unanswered)
     verdict = verify.verify([ASSIGNMENT], root, graders)[ASSIGNMENT]
     if said is None:
         assert verdict is None
     else:
-        assert verdict is not None and "\n" not in verdict
+        assert verdict is not None and "\\n" not in verdict and "[...]" not in verdict
         assert re.match(said, verdict), verdict
     assert verify.verify([ASSIGNMENT], root, _NoGrading())[ASSIGNMENT] == verdict

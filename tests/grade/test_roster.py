@@ -128,3 +128,19 @@ def test_a_roster_saved_in_another_encoding_says_so(tmp_path):
     path.write_bytes("Name,Email\nJosé Pérez,jp@uni.edu\n".encode("cp1252"))
     with pytest.raises(ValueError, match=r"excel\.csv: not UTF-8"):
         read(path)
+
+
+def test_the_assignment_s_column_is_found_by_its_id_with_its_points(tmp_path):
+    from grading.grade.roster import GradeColumn, grade_columns
+
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Student;ID;SIS User ID;SIS Login ID;Section;03-trainer (123456);03-trainer-2 (9);03-trainers (8);Final Score\n"
+        "    Points Possible;;;;;30,00;10,00;5,00;(read only)\n"
+        "Smith, John;12345;S001;jsmith;A;;;;\n"
+    )  # where a comma is the decimal sign
+    assert grade_columns(path, "03-trainer") == [GradeColumn("03-trainer (123456)", 30.0)]
+    assert grade_columns(path, "04-bce-classifier") == []
+    simple = tmp_path / "simple.csv"
+    simple.write_text("Name,Email,03-trainer\nJohn Smith,js@uni.edu,\n")
+    assert grade_columns(simple, "03-trainer") is None, "not a Canvas export: no Canvas column to match"

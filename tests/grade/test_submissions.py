@@ -61,3 +61,36 @@ def test_an_impossible_date_in_a_name_falls_back_to_the_file_time(tmp_path):
         == "the date in its file name is not a real date: its file time was used"
     )
     assert when["nb_2026_01_02T10_00_00_000000.zip"][1] is None
+
+
+def test_canvas_names_keep_unicode_letters_in_either_normal_form(tmp_path):
+    """Canvas drops only non-word characters from the name, so accents stay, composed (NFC) or, from
+    a Mac's file system, decomposed (NFD); "LATE" and a "-1" resubmission are Canvas's own."""
+    import unicodedata
+
+    names = [
+        "peñajosé_101003_7003_03-trainer.ipynb",
+        unicodedata.normalize("NFD", "müllerjürgen_LATE_101013_7013_03-trainer.ipynb"),
+        unicodedata.normalize("NFD", "núñezmaría_101006_7002_03-trainer.ipynb"),
+        unicodedata.normalize("NFD", "núñezmaría_LATE_101006_7060_03-trainer-1.ipynb"),
+        "o_brien_101007_7007_hw.ipynb",  # "_" is a word character: Canvas keeps it
+    ]
+    _touch(tmp_path, *names)
+    kept, skipped, _ = keep_newest(collect(tmp_path)[0])
+    assert sorted(owner_of(s).id for s in kept) == [f"canvas:{i}" for i in ("101003", "101006", "101007", "101013")]
+    assert [s.path.name for s in skipped] == [names[2]], "the LATE -1 upload is the newer attachment"
+
+
+def test_a_name_canvas_would_not_write_is_its_own_student(tmp_path):
+    _touch(tmp_path, "my notes_1_2_x.ipynb", "a.b_12_34_x.ipynb")
+    kept, _, _ = keep_newest(collect(tmp_path)[0])
+    assert sorted(owner_of(s).id for s in kept) == ["file:a.b_12_34_x", "file:my notes_1_2_x"]
+
+
+def test_only_a_file_that_is_no_notebook_is_unreadable(tmp_path):
+    from grading.grade.submissions import unreadable
+
+    (tmp_path / "ok.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    (tmp_path / "cut.ipynb").write_text('{"cells": [{"cell_type": "co')
+    (tmp_path / "empty.zip").write_bytes(b"")
+    assert [unreadable(tmp_path / n) for n in ("ok.ipynb", "cut.ipynb", "empty.zip")] == [False, True, True]

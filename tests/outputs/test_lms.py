@@ -109,3 +109,53 @@ def test_student_columns_name_who_handed_a_submission_in(tmp_path):
         "B",
     ]
     assert student_columns(matches, "nobody_99999_67899_03-trainer.ipynb") == ["", "", "", ""]
+
+
+def test_the_canvas_column_is_the_roster_s_own_scaled_to_its_points(tmp_path):
+    from grading.grade.roster import GradeColumn
+    from grading.outputs.lms import canvas_target
+
+    target = canvas_target("03-trainer", 17, [GradeColumn("03-trainer (501)", 34.0)])
+    assert (target.title, target.points, target.scale) == ("03-trainer (501)", 34.0, 2.0)
+    assert "scaled by 34/17" in target.notes[0]
+    matches, rows = _graded_canvas_class(tmp_path)
+    write_canvas(tmp_path / "c.csv", target.title, target.points, matches, rows, scale=target.scale)
+    head, lines = _read(tmp_path / "c.csv")
+    assert head[-1] == "03-trainer (501)" and lines[0]["03-trainer (501)"] == "34"
+    assert {line["Student"]: line["03-trainer (501)"] for line in lines[1:]} == {
+        "Doe, Jane": "18",
+        "Roe, Rick": "",
+        "Smith, John": "31",
+    }
+
+
+def test_a_canvas_column_that_cannot_be_told_apart_is_said(tmp_path):
+    from grading.grade.roster import GradeColumn
+    from grading.outputs.lms import canvas_target
+
+    both = [GradeColumn("03-trainer (501)", 17.0), GradeColumn("03-trainer: bonus (502)", 5.0)]
+    assert canvas_target("03-trainer", 17, both) == canvas_target("03-trainer", 17, both[:1])  # the exact title
+    twins = [GradeColumn("03-trainer (501)", 17.0), GradeColumn("03-trainer (502)", 17.0)]
+    for columns, said in [(twins, "several columns"), ([], "no column")]:
+        target = canvas_target("03-trainer", 17, columns)
+        assert (target.title, target.scale) == ("03-trainer", 1.0) and said in target.notes[0]
+    no_points = canvas_target("03-trainer", 17, [GradeColumn("03-trainer (501)", None)])
+    assert (no_points.title, no_points.points, no_points.scale) == ("03-trainer (501)", 17, 1.0)
+    assert canvas_target("03-trainer", 17, None).notes == (), "a roster that is no Canvas export says nothing"
+
+
+def test_an_unreadable_file_posts_nothing_and_missing_emails_are_said(tmp_path):
+    from grading.outputs.lms import gradescope_notes
+
+    matches, rows = _graded_canvas_class(tmp_path)
+    blank = {"doejane_LATE_12346_67895_03-trainer.ipynb"}
+    write_canvas(tmp_path / "canvas.csv", "03-trainer", 17, matches, rows, blank=blank)
+    write_gradescope(tmp_path / "gradescope.csv", matches, rows, blank=blank)
+    canvas = {line["Student"]: line["03-trainer"] for line in _read(tmp_path / "canvas.csv")[1][1:]}
+    assert canvas == {"Doe, Jane": "", "Roe, Rick": "", "Smith, John": "15.5"}
+    assert [line["Name"] for line in _read(tmp_path / "gradescope.csv")[1]] == ["Smith, John"]
+    assert gradescope_notes(matches, rows) == []
+    no_email = [Row(r.submission, r.status, r.score, 17) for r in rows]
+    matches.by_submission["doejane_LATE_12346_67895_03-trainer.ipynb"] = Student("Doe, Jane", "S002", "jdoe")
+    (said,) = gradescope_notes(matches, no_email)
+    assert said.startswith("1 of the 2 students in the Gradescope file have no email")

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib.util
 import io
+import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
@@ -17,7 +20,7 @@ from grading.author.copied import disguise
 from grading.course import ASSIGNMENT_IDS
 from grading.judge.outcome import CaseResult, Row, Status
 from grading.layout import examples_dir
-from grading.outputs import similarity
+from grading.outputs import normalise, similarity
 from grading.outputs.similarity import Graded, Pair
 
 
@@ -101,12 +104,12 @@ def test_correct_answers_that_agree_are_not_evidence():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENT_IDS)
 def test_the_skeleton_never_counts(assignment):
-    """The unanswered notebook against its own disguise: no fingerprint, no pair."""
+    """The unanswered notebook against its own disguise: no normalised fingerprint, no pair (a
+    skeleton line with a renamed name may leave a token fingerprint, too little to count)."""
     unanswered = notebook(assignment, "unanswered")
     disguised = disguise(unanswered, seed=3)
     assert code(disguised) != code(unanswered)
-    given = similarity.skeleton_lines(skeleton(assignment))
-    assert similarity.fingerprints(code(disguised), given) == {}
+    assert similarity.normal_fingerprints(code(disguised), similarity.given(skeleton(assignment))) == {}
     subs = [Graded("unanswered", code(unanswered), {}), Graded("disguised", code(disguised), {})]
     assert similarity.compare(subs, skeleton(assignment)) == []
 
@@ -168,3 +171,128 @@ def test_disguise_computes_the_same(monkeypatch, tmp_path):
     for name in ("xs", "grad_w", "grad_b"):
         assert got[name] == want[name], name
     assert not any("xs.append" in source for source in code(disguised))  # the local `xs` was renamed
+
+
+def honest_class(assignment: str, evidence: dict[str, dict[str, str]]) -> list[Graded]:
+    """The example notebooks of ``assignment`` (each its own code), with ``evidence`` by stem."""
+    stems = sorted(p.stem for p in examples_dir(assignment).glob("*.ipynb") if not p.stem.startswith("copied"))
+    stems = [s for s in stems if s not in ("unanswered", "broken", "endless-loop")]
+    return [Graded(s, code(notebook(assignment, s)), evidence.get(s, {})) for s in stems]
+
+
+def test_rare_wrong_answers_count_when_only_the_pair_failed():
+    """Three questions' wrong answers only two gave, in a class where nobody else failed them
+    (the old count made them worth 0): flagged on behaviour alone, code entirely different. The
+    same answers spread over five students are a common bug and flag none of them."""
+    assignment = "01-gradient-descent"
+    kept = {f"q{q}/test_q{q}_hidden/0:f": f"float 98.{q}" for q in (2, 3, 4)}
+    subs = [Graded(f"student{i:02d}", [f"x{i} = {i}"], {}) for i in range(18)]
+    subs += [Graded("copier", ["def f(a):\n    return a * 2"], kept), Graded("source", ["y = [1, 2]"], kept)]
+    pairs = similarity.compare(subs, skeleton(assignment))
+    assert flagged(pairs) == [{"copier", "source"}]
+    assert all(s.sharing == 2 and s.answering == len(subs) for s in pairs[0].behaviour)
+    common = [Graded(s.name, s.cells, kept if i < 5 else {}) for i, s in enumerate(subs[:18])]
+    assert similarity.compare(common, skeleton(assignment)) == []
+
+
+def test_one_shared_bug_and_unfinished_answers_do_not_flag():
+    """Two honest students (different code) with one common bug only they have, and two who left
+    the same two questions unfinished (``None``): none is flagged, and the bug pair is the first
+    pair below the threshold, where the report shows it."""
+    assignment = "01-gradient-descent"
+    bug = {f"q3/test_q3_hidden/{c}:f": f"float 7.{c}" for c in range(3)}
+    blank = {f"q{q}/test_q{q}_hidden/0:f": "None" for q in (4, 5)}
+    stems = ["reference", first(assignment, "variant"), first(assignment, "mutant")]
+    evidence = {stems[1]: bug, stems[2]: bug, "mutant-gd-step-wrong-sign": blank, "dana": blank}
+    subs = honest_class(assignment, evidence)
+    pairs = similarity.compare(subs, skeleton(assignment))
+    assert {stems[1], stems[2]} not in flagged(pairs)
+    near = {p.a: p for p in pairs.near} | {p.b: p for p in pairs.near}
+    assert near[stems[1]].behaviour and near[stems[1]].score < similarity.THRESHOLD
+
+
+def benchmark():
+    """``scripts/benchmark_similarity.py``, whose padding is the red team's."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "benchmark_similarity.py"
+    spec = importlib.util.spec_from_file_location("benchmark_similarity", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("assignment", ["03-trainer", "04-bce-classifier"])
+def test_a_padded_copy_is_flagged(assignment):
+    """Every name in parentheses and a no-op line after each line: few token fingerprints survive,
+    the normalised form is the same, and the copy is flagged as a whole."""
+    original = code(notebook(assignment, first(assignment, "variant")))
+    copied = [benchmark().padded(c) for c in original]
+    assert sum(c != p for c, p in zip(original, copied)) >= 3
+    given = similarity.skeleton_lines(skeleton(assignment))
+    tokens, padded_tokens = similarity.fingerprints(original, given), similarity.fingerprints(copied, given)
+    assert len(tokens.keys() & padded_tokens.keys()) < len(tokens) / 4
+    subs = [Graded("original", original, {}), Graded("padded", copied, {})]
+    pairs = similarity.compare(subs, skeleton(assignment))
+    assert flagged(pairs) == [{"original", "padded"}] and pairs[0].code_share > 0.9
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_common_bug_and_converging_code_do_not_flag(seed):
+    """The benchmark's classes where s00 and s01 (one common bug, code written from the same
+    templates) were flagged: code several wrote alike is spread over their pairs, and one shared
+    question counts less, so they stay below the threshold; the partial copy of whole functions
+    of seed 1 is flagged."""
+    bench = benchmark()
+    subs, planted = bench.build("04-bce-classifier", seed)
+    pairs = similarity.compare(subs, bench.skeleton("04-bce-classifier"))
+    assert {frozenset(p) for p in flagged(pairs)} <= set(planted)
+    partial = next(p for p, kind in planted.items() if kind == "partial")
+    assert seed != 1 or set(partial) in flagged(pairs)
+
+
+def test_normalised_spellings_meet():
+    """Loop forms, equivalent calls, dead code and no-op lines normalise to one form."""
+    a = "def f(x, n):\n    ys = [v * 2 for v in x]\n    total = x.sum()\n    return ys, total.item()\n"
+    b = (
+        "def f(x, n):\n    '''doc'''\n    ys = []\n    unused = 3\n    for v in (x):\n        ys.append(v * 2)\n"
+        "        pass\n    total = torch.sum(x)\n    print(total)\n    return ys, float(total)\n    x = 1\n"
+    )
+    c = "def f(x, n):\n    ys = [v + 2 for v in x]\n    total = x.mean()\n    return ys, total.item()\n"
+    spell = lambda s: [sym for sym, _ in normalise.segments(s)[0]]  # noqa: E731
+    assert spell(a) == spell(b) != spell(c)
+
+
+def test_code_is_read_up_to_a_cap():
+    """An upload of megabytes is cut at MAX_CODE: the class is compared within seconds and the
+    report names the one cut short."""
+    assignment = "03-trainer"
+    subs = honest_class(assignment, {})
+    huge = "def g(a):\n    return a + 1\n" * 40_000
+    subs.append(Graded("huge", [huge] * 3, {}))
+    cells, cut = similarity.capped(subs[-1].cells)
+    assert cut and sum(map(len, cells)) == similarity.MAX_CODE
+    start = time.perf_counter()
+    pairs = similarity.compare(subs, skeleton(assignment))
+    assert time.perf_counter() - start < 10
+    assert pairs.capped == ["huge"]
+    assert "huge" in similarity.html_section(pairs, subs)
+
+
+def test_the_section_shows_the_distribution_and_the_next_pairs():
+    """Every pair's score with the threshold marked, and the highest unflagged pairs, named (the
+    two with one bug in common among them)."""
+    assignment = "01-gradient-descent"
+    mutant = notebook(assignment, "mutant-gd-drops-x0")
+    bug = {"q3/test_q3_hidden/0:f": "float 7.5"}
+    subs = honest_class(assignment, {"reference": bug, first(assignment, "variant"): bug})
+    subs.append(Graded("copy", code(disguise(mutant, seed=6)), {}))
+    pairs = similarity.compare(subs, skeleton(assignment))
+    assert len(pairs.scores) == len(subs) * (len(subs) - 1) // 2
+    assert pairs.near and all(p.score < similarity.THRESHOLD for p in pairs.near)
+    section = similarity.html_section(pairs, subs)
+    parser = Structure()
+    parser.feed(section)
+    assert parser.stack == [] and parser.errors == []
+    assert "<svg" in section and f"threshold {similarity.THRESHOLD:g}" in section
+    below = section[section.index("Next below the threshold") :]
+    assert all(p.a in below and p.b in below for p in pairs.near)
+    assert any({p.a, p.b} == {"reference", first(assignment, "variant")} for p in pairs.near)

@@ -11,6 +11,7 @@ NEEDED = {
     "sklearn": "scikit-learn",
     "matplotlib": "matplotlib",
     "otter": "otter-grader",
+    "tqdm": "tqdm",
 }
 
 
@@ -26,7 +27,7 @@ def check() -> None:
             "Fix it one of these ways:\n"
             '  - if you ran `make install` in the course folder: pick the kernel "Python (nn-course)"\n'
             "    (Jupyter: Kernel > Change Kernel; VS Code: the kernel picker at the top right);\n"
-            "  - otherwise install them into this kernel, from a cell: %pip install -r requirements.txt\n"
-            "    (requirements.txt is in the assignment's folder; on Colab, upload the folder first),\n"
-            "    then restart the kernel."
+            "  - otherwise install them into this kernel, from a cell, in the assignment's folder (on Colab,\n"
+            "    upload the folder first): %pip install -r requirements.txt\n"
+            "    then: %pip install --no-deps -r requirements-otter.txt  and restart the kernel."
         )

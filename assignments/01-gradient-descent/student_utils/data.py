@@ -8,18 +8,24 @@ nothing to gain.
 Where the files are looked for, first match wins:
 
 1. the ``root`` argument, if given;
-2. the directory in the ``FASHION_MNIST_DIR`` environment variable;
+2. the folder in the ``FASHION_MNIST_DIR`` environment variable: when it is set (the grader sets it,
+   as can a course's JupyterHub), it is the course's copy and nothing else is looked at or fetched;
 3. ``/usr/share/datasets/fashion-mnist`` (Debian/Ubuntu package ``dataset-fashion-mnist``);
-4. the user directory ``~/.cache/fashion-mnist`` (where ``download=True`` saves them).
+4. the user cache, ``$XDG_CACHE_HOME/nn-course/fashion-mnist`` (``~/.cache/nn-course/fashion-mnist``);
+5. else the files are downloaded into that cache from the mirrors in ``FASHION_MNIST_MIRROR``
+   (several separated by spaces), default ``MIRRORS``, each checked against its SHA-256.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import os
-import shutil
+import re
+import sys
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -41,9 +47,11 @@ FASHION_MNIST_CLASSES = (
 
 ENV_VAR = "FASHION_MNIST_DIR"
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
-USER_DIR = Path("~/.cache/fashion-mnist").expanduser()
 MIRROR_ENV_VAR = "FASHION_MNIST_MIRROR"
-DEFAULT_MIRROR = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+MIRRORS = (  # Zalando's own copies: their bucket (torchvision's source), then their GitHub repository
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+)
 
 FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -58,6 +66,23 @@ SHA256 = {  # of the uncompressed files, so a recompressed copy (Debian's) check
     "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
     "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
+
+
+class DownloadError(RuntimeError):
+    """No mirror gave a file whose contents check out (the message says what each one gave)."""
+
+
+def cache_dir() -> Path:
+    """Where downloads go: read at each call, so ``XDG_CACHE_HOME`` and ``HOME`` are those of now."""
+    base = os.environ.get("XDG_CACHE_HOME") or "~/.cache"
+    return Path(base).expanduser() / "nn-course" / "fashion-mnist"
+
+
+def mirrors() -> list[str]:
+    """The URLs to try in turn: ``FASHION_MNIST_MIRROR`` (one, or several separated by spaces or
+    commas) if set, else ``MIRRORS``."""
+    given = [m for m in re.split(r"[\s,]+", os.environ.get(MIRROR_ENV_VAR, "")) if m]
+    return [m.rstrip("/") + "/" for m in (given or MIRRORS)]
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
@@ -97,9 +122,9 @@ def find_file(name: str, directory: Path) -> Path | None:
 
 def _search_dirs(root: str | os.PathLike | None) -> list[Path]:
     dirs = [Path(root).expanduser()] if root is not None else []
-    if os.environ.get(ENV_VAR):
-        dirs.append(Path(os.environ[ENV_VAR]).expanduser())
-    return dirs + [DEBIAN_DIR, USER_DIR]
+    if os.environ.get(ENV_VAR):  # the course's copy: never mixed with another, never fetched
+        return [*dirs, Path(os.environ[ENV_VAR]).expanduser()]
+    return [*dirs, DEBIAN_DIR, cache_dir()]
 
 
 def find_directory(root: str | os.PathLike | None = None) -> Path | None:
@@ -110,37 +135,72 @@ def find_directory(root: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-def fetch(split: str, target: Path | None = None) -> None:
-    """Fetch one split's files from the mirror in ``FASHION_MNIST_MIRROR`` into ``target`` (default
-    ``~/.cache/fashion-mnist``), each checked against its SHA-256 before it is kept."""
-    target = target if target is not None else USER_DIR
-    mirror = os.environ.get(MIRROR_ENV_VAR, DEFAULT_MIRROR).rstrip("/") + "/"
+def _download(url: str, part: Path, progress: bool) -> None:
+    from tqdm import tqdm
+
+    with urllib.request.urlopen(url, timeout=60) as response, open(part, "wb") as out:
+        size = int(response.headers.get("Content-Length") or 0) or None
+        with tqdm(total=size, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], disable=not progress) as bar:
+            while chunk := response.read(1 << 16):
+                out.write(chunk)
+                bar.update(len(chunk))
+
+
+def _problem(name: str, part: Path) -> str | None:
+    """Why the downloaded ``part`` is not FashionMNIST's file ``name``, or None when it is."""
+    try:
+        with gzip.open(part, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except (OSError, EOFError, zlib.error) as e:
+        return f"not a complete gzip file ({e}): corrupted or cut short"
+    if digest != SHA256[name]:
+        return f"its contents have SHA-256 {digest}, not FashionMNIST's {SHA256[name]}: corrupted or another file"
+    return None
+
+
+def fetch(split: str, target: Path | None = None, progress: bool = True) -> Path:
+    """Download one split's files into ``target`` (default ``cache_dir()``), trying each of
+    ``mirrors()`` in turn; a file is kept only once its SHA-256 checks out. Returns ``target``."""
+    target = Path(target) if target is not None else cache_dir()
     target.mkdir(parents=True, exist_ok=True)
     for name in FILES[split]:
         final = target / f"{name}.gz"
         if final.is_file():
             continue
-        partial = final.with_suffix(".gz.part")
-        with urllib.request.urlopen(f"{mirror}{name}.gz") as response, open(partial, "wb") as out:
-            shutil.copyfileobj(response, out)
-        with gzip.open(partial, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
-        if digest != SHA256[name]:
-            partial.unlink()
-            raise ValueError(f"{mirror}{name}.gz does not have the expected contents (SHA-256 {digest})")
-        partial.rename(final)
+        part = target / f"{name}.gz.part"
+        failures = []
+        for mirror in mirrors():
+            url = f"{mirror}{name}.gz"
+            try:
+                _download(url, part, progress)
+                problem = _problem(name, part)
+            except (OSError, ValueError, http.client.HTTPException) as e:  # unreachable, HTTP error, cut, bad URL
+                problem = f"{type(e).__name__}: {e}"
+            if problem is None:
+                part.replace(final)
+                break
+            part.unlink(missing_ok=True)
+            failures.append(f"  - {url}: {problem}")
+        else:
+            raise DownloadError(
+                f"Could not download FashionMNIST's {name}.gz; nothing was kept. Each mirror gave:\n"
+                + "\n".join(failures)
+                + f"\nTry again later, set {MIRROR_ENV_VAR} to another mirror (several separated by spaces), "
+                f"or put the four files in a folder and set {ENV_VAR} to it."
+            )
+    return target
 
 
 def load_fashion_mnist(
-    split: str = "train", root: str | os.PathLike | None = None, download: bool = False
+    split: str = "train", root: str | os.PathLike | None = None, download: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Load one split of FashionMNIST as ``(X, y)`` tensors.
 
     ``X`` is float32 of shape ``(N, 1, 28, 28)`` with pixels in ``[0, 1]``; ``y`` is int64 of
     shape ``(N,)`` with labels ``0..9`` (names in ``FASHION_MNIST_CLASSES``). ``split`` is
     ``"train"`` (N = 60000) or ``"test"`` (N = 8000: the last 2,000 test images are kept back for
-    the autograder). With ``download=True`` missing files are fetched into
-    ``~/.cache/fashion-mnist`` from the mirror in ``FASHION_MNIST_MIRROR``.
+    the autograder). Where no copy is found (module docstring) the files are downloaded once into
+    ``cache_dir()``, unless ``download=False`` or ``FASHION_MNIST_DIR`` is set.
 
     >>> X, y = load_fashion_mnist("test")  # doctest: +SKIP
     >>> X.shape, X.dtype, y.shape, y.dtype  # doctest: +SKIP
@@ -155,17 +215,20 @@ def load_fashion_mnist(
         if images and labels:
             break
     else:
-        if not download:
+        if not download or os.environ.get(ENV_VAR):
             tried = "\n".join(f"  - {d}" for d in dirs)
             raise FileNotFoundError(
-                f"FashionMNIST files ({images_name}.gz, {labels_name}.gz) not found. Looked in:\n"
-                f"{tried}\nFix it one of these ways:\n"
-                f"  - install the Debian/Ubuntu package: sudo apt-get install dataset-fashion-mnist\n"
-                f"  - point the {ENV_VAR} environment variable at a folder holding the files\n"
-                f"  - call load_fashion_mnist(..., download=True) to fetch them into {USER_DIR}"
+                f"FashionMNIST files ({images_name}.gz, {labels_name}.gz) not found. Looked in:\n{tried}\n"
+                + (
+                    f"{ENV_VAR} is set, so only that folder is used: put the four files there, or unset it "
+                    "to use the Debian package's copy or a download."
+                    if os.environ.get(ENV_VAR)
+                    else "Call load_fashion_mnist without download=False to download them, or install the "
+                    "Debian/Ubuntu package: sudo apt-get install dataset-fashion-mnist"
+                )
             )
-        fetch(split)
-        images, labels = find_file(images_name, USER_DIR), find_file(labels_name, USER_DIR)
+        directory = fetch(split)
+        images, labels = find_file(images_name, directory), find_file(labels_name, directory)
     shown = slice(0, TEST_SHOWN) if split == "test" else slice(None)
     X = torch.from_numpy(read_idx(images)[shown].copy()).unsqueeze(1).float().div_(255.0)
     y = torch.from_numpy(read_idx(labels)[shown].astype(np.int64))
@@ -174,9 +237,7 @@ def load_fashion_mnist(
     return X, y
 
 
-if __name__ == "__main__":  # python -m student_utils.data DIR: fetch and check both splits into DIR
-    import sys
-
+if __name__ == "__main__":  # python -m student_utils.data DIR: download and check both splits into DIR
     for split in FILES:
-        fetch(split, Path(sys.argv[1]))
+        fetch(split, Path(sys.argv[1]), progress=sys.stderr.isatty())
     print(f"FashionMNIST: 4 files checked into {sys.argv[1]}")

@@ -20,8 +20,10 @@ from .missing_names import name_missing_answers  # noqa: E402
 from .notebook_check import check_notebook  # noqa: E402
 from .plots import plot_decision_boundary, plot_losses, plot_regression  # noqa: E402
 from .seed import seed_everything  # noqa: E402
+from .timing import EpochTimer, set_threads  # noqa: E402
 
 __all__ = [
+    "EpochTimer",
     "FASHION_MNIST_CLASSES",
     "Standardize",
     "check_notebook",
@@ -32,4 +34,5 @@ __all__ = [
     "plot_losses",
     "plot_regression",
     "seed_everything",
+    "set_threads",
 ]

@@ -39,5 +39,9 @@ def test_q6_train_and_validate_public(train_and_validate, trainer):
     probe, X, y, loader = tiny_regression(2)
     per_epoch = len(trainer(probe, nn.MSELoss(), torch.optim.SGD(probe.parameters(), lr=0.05), loader, 1))
     assert len(out[0]) in (3, 3 * per_epoch) and len(out[1]) == 3, f'3 epochs should give 3 train and 3 valid losses, got {len(out[0])} and {len(out[1])}'
-    assert model.training, 'handed a model in eval() mode, train_and_validate should call model.train() before training'
+    blocked = nn.Sequential(nn.Linear(1, 4), nn.Dropout(1.0), nn.Linear(4, 1))
+    first = blocked[0].weight.detach().clone()
+    blocked.eval()
+    train_and_validate(blocked, nn.MSELoss(), torch.optim.SGD(blocked.parameters(), lr=0.1), loader, loader, 2)
+    assert torch.equal(blocked[0].weight.detach(), first), 'handed a model in eval() mode, train_and_validate trained it in eval() mode: call model.train() every epoch, before training (a Dropout(p=1.0) that blocks the first layer in train() mode let it change)'
 

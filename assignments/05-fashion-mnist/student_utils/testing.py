@@ -194,6 +194,24 @@ def built_by(model: torch.nn.Module, build, probe: torch.Tensor, tol: float = 1e
     return got.shape == want.shape and (got - want).abs().max().item() <= tol * max(1.0, want.abs().max().item())
 
 
+def standard_layers(model: torch.nn.Module) -> bool:
+    """Whether ``model`` is made only of PyTorch's own layers and the course's (``su.Standardize``):
+    a model the judge can run itself. A class of your own computes in your process, so it is never
+    run on data your notebook must not hold (05's kept-back images).
+
+    >>> from torch import nn
+    >>> class Mine(nn.Module):
+    ...     def forward(self, x):
+    ...         return x
+    >>> standard_layers(nn.Sequential(nn.Flatten(), nn.Linear(4, 2))), standard_layers(nn.Sequential(Mine()))
+    (True, False)
+    """
+    return all(
+        type(m).__module__.startswith("torch.nn.") or type(m).__module__ == "student_utils.layers"
+        for m in model.modules()
+    )
+
+
 def _layer_names(pipeline: torch.nn.Sequential) -> str:
     return " -> ".join(type(m).__name__ for m in pipeline)
 

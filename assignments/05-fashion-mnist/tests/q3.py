@@ -25,11 +25,12 @@ def test_q3_public(train_epoch):
 
 @test_case(points=0.5, hidden=False, 
     success_message="train_epoch moves the model and every batch to the device it is given.")
-def test_q3_device_public(train_epoch):
+def test_q3_device_public(train_epoch, X_train, y_train):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import meta_scalars, seeded
+    from student_utils.testing import assert_trains, meta_scalars, seeded, train_epoch_trains
+    assert_trains('train_epoch', train_epoch_trains(train_epoch, X_train[:256], y_train[:256]))
     with seeded(0), meta_scalars() as meta:
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
         loader = DataLoader(TensorDataset(torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))), batch_size=32)

@@ -23,6 +23,12 @@ def test_q4_public(NonlinearRegressor, n_params_nl):
         assert len(lin) == 2 and torch.allclose(model(x), lin[1](torch.sigmoid(lin[0](x))), atol=1e-06), 'forward should be Linear -> Sigmoid -> Linear'
     assert isinstance(n_params_nl, numbers.Integral) and (not isinstance(n_params_nl, bool)), f'n_params_nl should be a count of parameters (a whole number), got {type(n_params_nl).__name__}'
 
+@test_case(points=0, hidden=False, 
+    success_message="n_params_nl is the number of parameters of NonlinearRegressor(1, 20, 1).")
+def test_q4_count_public(NonlinearRegressor, n_params_nl):
+    want = sum((p.numel() for p in NonlinearRegressor(1, 20, 1).parameters()))
+    assert n_params_nl == want, f"n_params_nl is {n_params_nl}, not the number of parameters of your NonlinearRegressor(1, 20, 1): count each layer's weights and biases (or use count_parameters)"
+
 @test_case(points=1.5, hidden=True)
 def test_q4_architecture(NonlinearRegressor):
     import torch

@@ -96,7 +96,11 @@ def test_q6_train_and_validate_public(train_and_validate, trainer):
     probe, X, y, loader = tiny_regression(2)
     per_epoch = len(trainer(probe, nn.MSELoss(), torch.optim.SGD(probe.parameters(), lr=0.05), loader, 1))
     assert len(out[0]) in (3, 3 * per_epoch) and len(out[1]) == 3, f'3 epochs should give 3 train and 3 valid losses, got {len(out[0])} and {len(out[1])}'
-    assert model.training, 'handed a model in eval() mode, train_and_validate should call model.train() before training'
+    blocked = nn.Sequential(nn.Linear(1, 4), nn.Dropout(1.0), nn.Linear(4, 1))
+    first = blocked[0].weight.detach().clone()
+    blocked.eval()
+    train_and_validate(blocked, nn.MSELoss(), torch.optim.SGD(blocked.parameters(), lr=0.1), loader, loader, 2)
+    assert torch.equal(blocked[0].weight.detach(), first), 'handed a model in eval() mode, train_and_validate trained it in eval() mode: call model.train() every epoch, before training (a Dropout(p=1.0) that blocks the first layer in train() mode let it change)'
 
 @test_case(points=1, hidden=True)
 def test_q6_train_and_validate_values(train_and_validate, trainer, evaluate, charged):
@@ -154,8 +158,9 @@ def test_q6_train_and_validate_mode(train_and_validate, trainer):
     assert_trains('trainer', trainer_trains(trainer))
     loader = DataLoader(TensorDataset(torch.randn(8, 2), torch.randn(8)), batch_size=4)
     with seeded(3):
-        model = nn.Sequential(nn.Linear(2, 4), nn.Dropout(0.5), nn.Linear(4, 1))
+        model = nn.Sequential(nn.Linear(2, 4), nn.Dropout(1.0), nn.Linear(4, 1))
+    first = model[0].weight.detach().clone()
     model.eval()
-    train_and_validate(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), loader, loader, 2)
-    assert model.training, "train_and_validate should call model.train() before each epoch's training"
+    train_and_validate(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), loader, loader, 2)
+    assert torch.equal(model[0].weight.detach(), first), "train_and_validate should call model.train() before each epoch's training: handed a model in eval() mode, it trained a layer that a Dropout(p=1.0) blocks in train() mode"
 

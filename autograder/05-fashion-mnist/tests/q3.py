@@ -25,11 +25,12 @@ def test_q3_public(train_epoch):
 
 @test_case(points=0.5, hidden=False, 
     success_message="train_epoch moves the model and every batch to the device it is given.")
-def test_q3_device_public(train_epoch):
+def test_q3_device_public(train_epoch, X_train, y_train):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import meta_scalars, seeded
+    from student_utils.testing import assert_trains, meta_scalars, seeded, train_epoch_trains
+    assert_trains('train_epoch', train_epoch_trains(train_epoch, X_train[:256], y_train[:256]))
     with seeded(0), meta_scalars() as meta:
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
         loader = DataLoader(TensorDataset(torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))), batch_size=32)
@@ -65,15 +66,21 @@ def test_q3_matches_by_hand(train_epoch):
                 p -= lr * g
         losses.append(loss.item())
     check_close('the mean loss of this epoch', got, sum(losses) / len(losses), 0.0001)
+    blocked = nn.Sequential(nn.Flatten(), nn.Linear(784, 4), nn.Dropout(1.0), nn.Linear(4, 10))
+    first = blocked[1].weight.detach().clone()
+    blocked.eval()
+    train_epoch(blocked, loader, nn.CrossEntropyLoss(), torch.optim.SGD(blocked.parameters(), lr=lr), torch.device('cpu'))
+    assert torch.equal(blocked[1].weight.detach(), first), 'train_epoch should put the model in training mode (model.train()): handed a model in eval() mode, it trained a layer that a Dropout(p=1.0) blocks in training mode'
     for p, q in zip(model.parameters(), twin.parameters()):
         assert torch.allclose(p.detach().cpu(), q, atol=0.0001), 'after one epoch the weights differ from 4 plain SGD steps: zero the gradients before every backward(), call optimizer.step() once per batch'
 
 @test_case(points=0.5, hidden=True)
-def test_q3_moves(train_epoch):
+def test_q3_moves(train_epoch, X_train, y_train):
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import meta_scalars, seeded
+    from student_utils.testing import assert_trains, meta_scalars, seeded, train_epoch_trains
+    assert_trains('train_epoch', train_epoch_trains(train_epoch, X_train[:256], y_train[:256]))
     with seeded(1), meta_scalars() as meta:
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
         loader = DataLoader(TensorDataset(torch.rand(100, 1, 28, 28), torch.randint(0, 10, (100,))), batch_size=32)

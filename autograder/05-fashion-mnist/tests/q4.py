@@ -59,6 +59,11 @@ def test_q4_moves(evaluate):
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
     from student_utils.testing import meta_scalars, seeded
+    eye = DataLoader(TensorDataset(torch.eye(3), torch.arange(3)), batch_size=2)
+    wrong = nn.Linear(3, 3, bias=False)
+    with torch.no_grad():
+        wrong.weight.copy_(torch.eye(3).roll(1, dims=0))
+    assert float(evaluate(nn.Identity(), eye, torch.device('cpu'))) != float(evaluate(wrong, eye, torch.device('cpu'))), 'evaluate gives the same accuracy for a model that is always right and one that is always wrong'
     with seeded(4), meta_scalars() as meta:
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
         loader = DataLoader(TensorDataset(torch.rand(100, 1, 28, 28), torch.randint(0, 10, (100,))), batch_size=32)

@@ -34,7 +34,7 @@ def test_q5_test_accuracy(model, X_unseen, y_unseen, X_train, y_train, pixel_mea
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
     import student_utils as su
-    from student_utils.testing import behaves_as, built_by, check_threshold, leaderboard, train_epoch_trains, train_epoch_trains_on
+    from student_utils.testing import behaves_as, built_by, check_threshold, leaderboard, standard_layers, train_epoch_trains, train_epoch_trains_on
     layers = lambda: nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
 
     def accuracy_on_unseen(net):
@@ -42,6 +42,7 @@ def test_q5_test_accuracy(model, X_unseen, y_unseen, X_train, y_train, pixel_mea
             net = behaves_as(net, layers(), X_train[:64])
         except AssertionError:
             assert charged.get('q2') and built_by(net, build_model, X_train[:64]), 'model should compute what build_model() is asked to, or be the model your build_model() builds'
+            assert standard_layers(net), 'model computes something else than build_model() is asked to, with a class of your own: it is measured on the kept-back images only when it computes those layers'
         net.eval()
         with torch.no_grad():
             return (net(X_unseen.to(next(net.parameters()).device)).argmax(dim=1).cpu() == y_unseen).double().mean().item()
