@@ -24,6 +24,36 @@ from .judge.outcome import Row, Status, failed
 from .outputs import feedback
 
 DATA_PREFIX = Path(os.environ.get("NN_COURSE_PREFIX", "/opt/nn-course"))
+# The container memory (Gradescope's Autograder Settings) an assignment needs beyond the default
+# 768 MB, measured in a real container (scripts/gradescope_docker.py, make test-gradescope): 05 at
+# its peak holds the judge (about 1.3 GB: the hidden tests' model and data), the zygote (0.45 GB)
+# and the job (0.8 GB); 04's unanswered notebook was killed at 768 MB and graded at 1 GB. Below it
+# the kernel kills the judge and Gradescope gets no results; so the grader says what to raise
+# instead. The bytes allow for a "GB" that means 10**9 or 2**30.
+MEMORY_NEEDED = {"04-bce-classifier": ("1 GB", 950 * 2**20), "05-fashion-mnist": ("2 GB", 1900 * 2**20)}
+
+
+def container_memory() -> int | None:
+    """The container's memory limit in bytes (cgroup v2, else v1), or None when it has none."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        return None if text == "max" or int(text) >= 2**60 else int(text)
+    return None
+
+
+def too_little_memory(assignment: str) -> str | None:
+    setting, needed = MEMORY_NEEDED.get(assignment, ("", 0))
+    limit = container_memory()
+    if limit is None or limit >= needed:
+        return None
+    return (
+        f"not graded: this autograder needs {setting} of memory and its container has {limit / 2**20:.0f} MB. "
+        f"Course staff: in the assignment's Autograder Settings raise the memory to {setting} or more, "
+        "then regrade all submissions"
+    )
 
 
 def results(row: Row, info) -> dict:
@@ -75,7 +105,9 @@ def main(root: Path) -> None:
     found, _, _ = submissions.keep_newest(found)
     mode = "bwrap" if bubblewrap.bubblewrap_problem() is None else "uid"
     limits = Limits(timeout_s=course["timeout_s"], call_timeout_s=course["call_timeout_s"])
-    if not found:
+    if note := too_little_memory(course["assignment"]):
+        row = failed(found[0].name if found else "(none)", info.questions, Status.ERROR, note)
+    elif not found:
         row = failed("(none)", info.questions, Status.ERROR, "no .ipynb or .zip was submitted")
     else:
         judge = Judge(Config(mode, (root,)))
