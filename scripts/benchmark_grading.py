@@ -28,7 +28,9 @@ from grading.grade.run import grade_folder  # noqa: E402
 from grading.layout import autograder_zip, examples_dir  # noqa: E402
 
 ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-TARGETS = {"01-gradient-descent": 5.0, "05-fashion-mnist": 2.5}  # speed-up on 2 cores (issue 13)
+# (speed-up over the otter loop, seconds a notebook costs in a warm worker beyond its own computation),
+# on a quiet 2-core machine (issue 31)
+TARGETS = {"01-gradient-descent": (7.0, 0.3), "05-fashion-mnist": (3.0, 1.0)}
 OWN_RUN = r"""
 import json, sys, time
 import numpy, torch, sklearn, sklearn.linear_model, sklearn.datasets, matplotlib.pyplot, torchinfo, student_utils
@@ -108,7 +110,7 @@ def bench(assignment: str, n: int, jobs: int) -> None:
     per_notebook = parallel * jobs / n
     inside = sum(r.seconds for r in rows) / n  # in a warm worker: spawn, run, judge
     speedup = sequential / parallel
-    target = TARGETS.get(assignment)
+    target, overhead_target = TARGETS.get(assignment, (None, None))
     print(f"{assignment}: {n} copies of the reference, {jobs} jobs, {os.cpu_count()} cores")
     print(f"  notebook's own computation (libraries imported, no tests)  {own:7.2f} s")
     print(f"  plain `otter run` loop, sequential     {sequential:7.1f} s  {60 * n / sequential:6.1f} submissions/min")
@@ -119,7 +121,12 @@ def bench(assignment: str, n: int, jobs: int) -> None:
     )
     print(
         f"  make grade per notebook in a warm worker: {inside:.2f} s, {inside - own:.2f} s beyond the notebook's own "
-        f"computation (fork, sandbox, judge and tests) (target < 1: {'met' if inside - own < 1 else 'NOT met'})"
+        f"computation (fork, sandbox, judge and tests)"
+        + (
+            f" (target < {overhead_target:g}: {'met' if inside - own < overhead_target else 'NOT met'})"
+            if overhead_target
+            else ""
+        )
     )
     print(
         f"  with the run's start-up (workers importing, zygotes preloading) spread over {n} notebooks: "
