@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages student grade demo test test-fast lint test-slow test-gradescope clean
+.PHONY: install system-packages student grade demo test test-fast lint test-slow test-browser test-gradescope clean
 
 ## install: bubblewrap and FashionMNIST (apt), .venv with pinned dependencies, the venv's own Jupyter kernel (idempotent)
 install: system-packages $(STAMP)
@@ -73,6 +73,11 @@ lint: install
 ## test-slow: the many-seed flakiness studies
 test-slow: install
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+
+## test-browser: the student's loop in JupyterLab, driven by Debian's chromium through Playwright (about 2 minutes)
+test-browser: install
+	@$(BIN)/python -m pytest -m browser $(PYTEST_ARGS); status=$$?; \
+		if [ $$status -eq 5 ]; then echo "make test-browser: nothing ran (no chromium)"; exit 0; fi; exit $$status
 
 ## test-gradescope: every zip built and graded in real containers (Docker engine from Debian, started and stopped here; root)
 test-gradescope: install

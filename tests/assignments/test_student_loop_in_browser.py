@@ -31,7 +31,7 @@ from grading.author import simulated
 from grading.layout import autograder_dir, student_dir
 from student_utils.data import find_directory
 
-pytestmark = pytest.mark.sandbox  # real kernels, a real browser: `make test-fast` leaves it out
+pytestmark = [pytest.mark.sandbox, pytest.mark.browser]  # real kernels, a real browser: `make test-browser`
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 if BROWSER is None:
