@@ -1,27 +1,51 @@
 # Autograded PyTorch homework. Every variable below can be overridden: make grade ASSIGNMENT=02-tensors
-# The course's facts (ids, kernel, demo time limits) come from grading/course.py, their one home.
+# An assignment is its notebook: the ids are solutions/*.ipynb, and each notebook's COURSE CONFIG cell holds
+# its time limits, data sets and memory (grading/course.py reads them). `make help` lists targets and variables.
+#= PYTHON: the Python that makes the venv
 PYTHON      ?= python3
+#= VENV: the venv's folder
 VENV        ?= .venv
 COURSE      := $(PYTHON) -m grading.course
+#= ASSIGNMENTS: what make student and make demo build (default: every solutions/*.ipynb)
 ASSIGNMENTS ?= $(shell $(COURSE) ids)
 KERNEL      ?= $(shell $(COURSE) kernel)
+#= ASSIGNMENT: the assignment make grade grades
 ASSIGNMENT  ?= 01-gradient-descent
+#= SUBMISSIONS: a folder of .ipynb/.zip files, or an LMS download (default: the demo class)
 SUBMISSIONS ?= examples/$(ASSIGNMENT)
+#= GRADES: where the gradebook, report, feedback and LMS files go
 GRADES      ?= grades
+#= JOBS: notebooks graded at once (default: the CPU count)
 JOBS        ?= $(shell nproc)
+#= TIMEOUT: seconds per notebook (default: the notebook's COURSE CONFIG)
 TIMEOUT     ?=
+#= SANDBOX: bwrap (default), uid (root, no namespaces) or off (unsafe: your own notebooks only)
 SANDBOX     ?= bwrap
+#= SHOW_HIDDEN=1: feedback names the hidden tests' failures too
 SHOW_HIDDEN ?=
+#= ROSTER: a Canvas gradebook export or Gradescope roster: writes the LMS import file
 ROSTER      ?=
+#= BOM=1: CSV files start with a byte-order mark (Excel)
 BOM         ?=
+#= ERROR_AS_ZERO=1: an unreadable upload gets 0 in the LMS file, not an empty cell
 ERROR_AS_ZERO ?=
+#= FRESH=1: regrade every notebook, ignoring the cache
 FRESH       ?=
+#= PYTEST_ARGS: extra pytest arguments for the test targets
 PYTEST_ARGS ?=
 
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-packages student grade demo test test-fast lint test-slow test-browser test-gradescope clean
+.PHONY: help install system-packages student grade demo test test-fast lint test-slow test-browser test-gradescope test-redteam test-author clean
+
+## help: these targets and the variables they take
+help:
+	@echo "Targets (make <target> [VARIABLE=value ...]):"
+	@sed -n 's/^## \([a-z-]*\): /  \1\t/p' Makefile | expand -t 20
+	@echo "Variables:"
+	@sed -n 's/^#= \([A-Z_]*\)\(=1\)*: /  \1\2\t/p' Makefile | expand -t 20
+	@echo "Assignments: $(ASSIGNMENTS)"
 
 ## install: bubblewrap and FashionMNIST (apt), .venv with pinned dependencies, the venv's own Jupyter kernel (idempotent)
 install: system-packages $(STAMP)
@@ -73,6 +97,14 @@ lint: install
 ## test-slow: the many-seed flakiness studies
 test-slow: install
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
+
+## test-redteam: the red team's attacks and tricks, each graded beside its honest control (about 5 minutes)
+test-redteam: install
+	$(BIN)/python -m pytest -m redteam $(PYTEST_ARGS)
+
+## test-author: make student's pipeline run again from scratch: generated files current, refusals write nothing, a sixth assignment
+test-author: install
+	$(BIN)/python -m pytest -m author $(PYTEST_ARGS)
 
 ## test-browser: the student's loop in JupyterLab, driven by Debian's chromium through Playwright (about 2 minutes)
 test-browser: install

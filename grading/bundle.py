@@ -64,7 +64,7 @@ class Bundle:
 
     def test_files(self) -> list:
         """The tests, loaded by otter's ``ExceptionTestFile`` (points resolved as otter does)."""
-        from otter.test_files import ExceptionTestFile
+        from .otter_tests import ExceptionTestFile
 
         return [ExceptionTestFile.from_string(source, path=path) for path, source in self.tests().items()]
 

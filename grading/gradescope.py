@@ -6,6 +6,14 @@ Then the sandbox mode is ``uid``: the notebook runs in a job under a uid of its 
 the container allows, and everything under /autograder (the tests, the given data, this code) is
 made readable by root only before any student code starts, and so is the data set (the job reads a
 copy without the test images the autograder keeps back). The tests run here, outside the job.
+
+Every submission gets a ``results.json``, whatever its notebook does: the file is reserved (made at
+its full size) before any student code runs and written in place, so a job that uses up the disk's
+files or space cannot stop it, and until then it holds a result that says the grading was stopped.
+The judge's own files are in a folder only root may write (``JUDGE_DIR``), not in the /tmp the job
+shares; each job has a private folder of its own, and is the kernel's first choice when memory runs
+out (``grading.inside.isolate``). When the notebook used up the container's disk or memory, the
+result says so in a fixed text, and keeps what was graded.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from .bundle import Bundle, read_autograder
@@ -24,13 +33,12 @@ from .judge.outcome import Row, Status, failed
 from .outputs import feedback
 
 DATA_PREFIX = Path(os.environ.get("NN_COURSE_PREFIX", "/opt/nn-course"))
-# The container memory (Gradescope's Autograder Settings) an assignment needs beyond the default
-# 768 MB, measured in a real container (scripts/gradescope_docker.py, make test-gradescope): 05 at
-# its peak holds the judge (about 1.3 GB: the hidden tests' model and data), the zygote (0.45 GB)
-# and the job (0.8 GB); 04's unanswered notebook was killed at 768 MB and graded at 1 GB. Below it
-# the kernel kills the judge and Gradescope gets no results; so the grader says what to raise
-# instead. The bytes allow for a "GB" that means 10**9 or 2**30.
-MEMORY_NEEDED = {"04-bce-classifier": ("1 GB", 950 * 2**20), "05-fashion-mnist": ("2 GB", 1900 * 2**20)}
+# Below the container memory an assignment's COURSE CONFIG states (``gradescope_memory_gb``,
+# measured in a real container by make test-gradescope: 05 at its peak holds the judge, about
+# 1.3 GB with the hidden tests' model and data, the zygote, 0.45 GB, and the job, 0.8 GB), the
+# kernel kills the judge and Gradescope gets no results; so the grader says what to raise instead.
+# What it checks allows for a "GB" that means 10**9 or 2**30.
+NEEDED_PER_GB = 950 * 2**20
 
 
 def container_memory() -> int | None:
@@ -44,16 +52,121 @@ def container_memory() -> int | None:
     return None
 
 
-def too_little_memory(assignment: str) -> str | None:
-    setting, needed = MEMORY_NEEDED.get(assignment, ("", 0))
-    limit = container_memory()
-    if limit is None or limit >= needed:
+def too_little_memory(gb: float) -> str | None:
+    """Why the container cannot grade an assignment that needs ``gb`` GB (its COURSE CONFIG), or None."""
+    limit, setting = container_memory(), f"{gb:g} GB"
+    if limit is None or limit >= gb * NEEDED_PER_GB:
         return None
     return (
         f"not graded: this autograder needs {setting} of memory and its container has {limit / 2**20:.0f} MB. "
         f"Course staff: in the assignment's Autograder Settings raise the memory to {setting} or more, "
         "then regrade all submissions"
     )
+
+
+JUDGE_DIR = Path("/var/lib/nn-course/judge")  # the judge's temporary files: root's, outside /tmp
+RESERVED_BYTES = 8 * 2**20  # results.json's room, taken before the job starts (a result is far smaller)
+# Fixed texts: what a notebook did to its own run (``ruined``), and the result that holds until the end.
+USED_UP_DISK = "the notebook used up the container's disk (no free files or space were left)"
+USED_UP_MEMORY = (
+    "the notebook's processes used up the container's memory and the kernel stopped some of them "
+    "(the notebook's own processes go first)"
+)
+STOPPED = (
+    "not graded: the grading was stopped before it could finish (the container ran out of memory or time); "
+    "regrade this submission, and report it if it happens again"
+)
+
+
+def judge_folder() -> Path | None:
+    """``JUDGE_DIR``, made only root's to write (others may pass through it to the data set's copy),
+    as the temporary folder of this process; None where it cannot be (the system's is used)."""
+    try:
+        JUDGE_DIR.mkdir(parents=True, exist_ok=True)
+        for folder in (JUDGE_DIR.parent, JUDGE_DIR):
+            if folder.is_symlink() or folder.stat().st_uid != 0:
+                return None
+            os.chmod(folder, 0o711)
+    except OSError:
+        return None
+    os.environ["TMPDIR"] = tempfile.tempdir = str(JUDGE_DIR)
+    return JUDGE_DIR
+
+
+def reserve(path: Path, placeholder: dict) -> None:
+    """Take ``path``'s room on disk now: a valid result (``placeholder``) followed by spaces."""
+    data = json.dumps(placeholder).encode()
+    with open(path, "wb") as f:
+        f.write(data + b" " * (RESERVED_BYTES - len(data)))
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def write_reserved(path: Path, result: dict) -> None:
+    """Write ``result`` over the room ``reserve`` took (no new file, no new block); one too big for it
+    keeps its scores and drops the per-question texts."""
+    data = json.dumps(result, indent=1).encode()
+    if len(data) > RESERVED_BYTES:
+        short = {**result, "tests": [{k: v for k, v in t.items() if k != "output"} for t in result["tests"]]}
+        data = json.dumps(short).encode()
+    if len(data) > RESERVED_BYTES:
+        data = json.dumps({k: result[k] for k in ("score", "output", "stdout_visibility")}).encode()
+    with open(path, "r+b") as f:
+        f.write(data)
+        f.truncate(len(data))
+
+
+class Watch:
+    """What a notebook can use up for everyone in the container: the disk's files and space where a
+    job can write, and memory (the container cgroup's count of processes the kernel killed)."""
+
+    PLACES = ("/tmp", "/var/tmp", "/dev/shm", "/var/lib/nn-course")
+
+    def __init__(self, places=PLACES):
+        self.places = places
+        self.full_before = self._full()
+        self.kills_before = self._oom_kills()
+
+    def _full(self) -> set[str]:
+        full = set()
+        for place in self.places:
+            try:
+                st = os.statvfs(place)
+            except OSError:
+                continue
+            if (st.f_files and not st.f_favail) or (st.f_blocks and not st.f_bavail):
+                full.add(place)
+        return full
+
+    @staticmethod
+    def _oom_kills() -> int:
+        for path in ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"):
+            try:
+                lines = Path(path).read_text().splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1])
+        return 0
+
+    def ruined(self) -> list[str]:
+        """The fixed texts for what was used up since this watch began."""
+        notes = [USED_UP_DISK] if self._full() - self.full_before else []
+        return notes + ([USED_UP_MEMORY] if self._oom_kills() > self.kills_before else [])
+
+
+def with_what_was_ruined(row: Row, ruined: list[str]) -> Row:
+    """Say what the notebook used up; a row of the grader's own failure that followed it says that the
+    notebook's run ended the grading instead (it is not a fault of the grader to regrade)."""
+    if not ruined:
+        return row
+    if not row.cacheable:
+        row.notes = [n for n in row.notes if not n.startswith("grader failed")]
+        row.notes.append("grading could not go on after that, so it scores 0")
+        row.cacheable = True
+    row.notes[:0] = ruined
+    return row
 
 
 def results(row: Row, info) -> dict:
@@ -96,6 +209,8 @@ def main(root: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for path in (root, source, out):
         os.chmod(path, 0o700)
+    reserve(out / "results.json", {"score": 0.0, "output": STOPPED, "stdout_visibility": "hidden"})
+    judge_folder()
     if (DATA_PREFIX / "fashion-mnist").is_dir():  # root's only: the job gets a copy without the kept-back images
         os.chmod(DATA_PREFIX / "fashion-mnist", 0o700)
         os.environ.setdefault("FASHION_MNIST_DIR", str(DATA_PREFIX / "fashion-mnist"))
@@ -105,17 +220,23 @@ def main(root: Path) -> None:
     found, _, _ = submissions.keep_newest(found)
     mode = "bwrap" if bubblewrap.bubblewrap_problem() is None else "uid"
     limits = Limits(timeout_s=course["timeout_s"], call_timeout_s=course["call_timeout_s"])
-    if note := too_little_memory(course["assignment"]):
+    if note := too_little_memory(course.get("gradescope_memory_gb", 0)):
         row = failed(found[0].name if found else "(none)", info.questions, Status.ERROR, note)
     elif not found:
         row = failed("(none)", info.questions, Status.ERROR, "no .ipynb or .zip was submitted")
     else:
-        judge = Judge(Config(mode, (root,)))
+        watch = Watch((*Watch.PLACES, str(out)))
         try:
-            row = judge.grade(found[0], source, limits)
-        finally:
-            judge.close()
-    (out / "results.json").write_text(json.dumps(results(row, info), indent=1))
+            judge = Judge(Config(mode, (root,)))
+            try:
+                row = judge.grade(found[0], source, limits)
+            finally:
+                judge.close()
+        except Exception as e:  # noqa: BLE001 - a result for every submission
+            note = f"grader failed ({type(e).__name__}); regrade, and report this if it persists"
+            row = failed(found[0].name, info.questions, Status.ERROR, note, cacheable=False)
+        row = with_what_was_ruined(row, watch.ruined())
+    write_reserved(out / "results.json", results(row, info))
     print(f"{row.status}: {row.score:g} / {row.max_score:g} (sandbox: {mode})")
 
 

@@ -325,12 +325,19 @@ class Graded:
 
 
 def grade(
-    image: str, assignment: str, notebook: Path, memory: str = "768m", timeout: float = 1200, watch=None
+    image: str,
+    assignment: str,
+    notebook: Path,
+    memory: str = "768m",
+    timeout: float = 1200,
+    watch=None,
+    extra: tuple[str, ...] = (),
 ) -> Graded:
     """One submission in a fresh container with Gradescope's defaults (``memory`` aside): the
     notebook copied into /autograder/submission, /autograder/run_autograder run, results.json
-    copied out. No bind mounts, no network."""
+    copied out. No bind mounts, no network (``extra``: more flags of ``docker create``, for a test)."""
     flags = [f if not f.startswith("--memory=") else f"--memory={memory}" for f in GRADESCOPE_DEFAULTS]
+    flags += extra
     cid = docker("create", *flags, image, "/autograder/run_autograder").stdout.strip()
     try:
         with tempfile.TemporaryDirectory(prefix="nn-gs-run-") as tmp:

@@ -7,13 +7,15 @@ gives each exactly 0. Several beat stock otter, which runs the tests in the stud
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
 import nbformat
+import torch
 
 from grading.author import simulated
-from grading.layout import examples_dir
+from grading.layout import examples_dir, solution_notebook
 
 ANSWERS = {
     "01-gradient-descent": {
@@ -316,13 +318,14 @@ PAIRED = {
         ls = LinearRegression().fit(X_np, y_np)
         w_sklearn, b_sklearn = ls.coef_.astype(np.float64), float(ls.intercept_)
         w_torch, b_torch = np.ones(3), 0.0
-        reg_losses = [5000.0] + [90.0] * 49
+        reg_losses = [5000.0] + [90.0] * (EPOCHS_REG - 1)
         nl_model = LinearRegressor(1, 1, table=[(X_nl, y_nl)])
-        nl_losses = [10.0] + [0.05] * 79
+        nl_losses = [10.0] + [0.05] * (EPOCHS_NL - 1)
         model_plain = LinearRegressor(25, 1, table=[(X_tr, y_tr), (X_va, y_va + 3.0)])
         model_wd = LinearRegressor(25, 1, table=[(X_tr, y_tr + 0.5), (X_va, y_va + 1.0)], scale=0.01)
-        hist_plain = {"train": [5.0] * 149 + [0.0], "valid": [5.0] * 75 + [4.0] * 74 + [9.0]}
-        hist_wd = {"train": [5.0] * 149 + [0.25], "valid": [5.0] * 149 + [1.0]}
+        half = EPOCHS_HIST // 2
+        hist_plain = {"train": [5.0] * (EPOCHS_HIST - 1) + [0.0], "valid": [5.0] * half + [4.0] * (EPOCHS_HIST - 1 - half) + [9.0]}
+        hist_wd = {"train": [5.0] * (EPOCHS_HIST - 1) + [0.25], "valid": [5.0] * (EPOCHS_HIST - 1) + [1.0]}
         """,
     ("looks-the-answers-up", "05-fashion-mnist"): """
         import torch
@@ -434,18 +437,18 @@ HONEST_03_CLASSES = """
 UNTRAINED_03 = """
             reg_loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True)
             reg_model = LinearRegressor(3, 1)
-            reg_losses = trainer(reg_model, nn.MSELoss(), torch.optim.SGD(reg_model.parameters(), lr=0.05), reg_loader, 50)
+            reg_losses = trainer(reg_model, nn.MSELoss(), torch.optim.SGD(reg_model.parameters(), lr=0.05), reg_loader, EPOCHS_REG)
             w_torch = reg_model.linear.weight.detach().numpy().flatten()
             b_torch = reg_model.linear.bias.item()
             nl_model = NonlinearRegressor(1, 20, 1)
             nl_losses = trainer(nl_model, nn.MSELoss(), torch.optim.Adam(nl_model.parameters(), lr=0.05),
-                                DataLoader(TensorDataset(X_nl, y_nl), batch_size=50, shuffle=True), 80)
+                                DataLoader(TensorDataset(X_nl, y_nl), batch_size=50, shuffle=True), EPOCHS_NL)
             model_plain, model_wd = LinearRegressor(25, 1), LinearRegressor(25, 1)
             tr, va = train_and_validate(model_plain, nn.MSELoss(), torch.optim.SGD(model_plain.parameters(), lr=0.1),
-                                        train_loader, valid_loader, 150)
+                                        train_loader, valid_loader, EPOCHS_HIST)
             hist_plain = {"train": tr, "valid": va}
             tr, va = train_and_validate(model_wd, nn.MSELoss(), torch.optim.SGD(model_wd.parameters(), lr=0.1, weight_decay=0.2),
-                                        train_loader, valid_loader, 150)
+                                        train_loader, valid_loader, EPOCHS_HIST)
             hist_wd = {"train": tr, "valid": va}
 """
 PAIRED.update(
@@ -627,8 +630,379 @@ PAIRED.update(
 )
 
 
+# Follow-through bought cheaply (issue 30): an earlier function exact on every small check, one cheap
+# test failed on purpose so its question has lost points, and on the later questions' data (told
+# apart by size) it only nudges the weights, so the later questions' untrained or made-up answers
+# would be forgiven. Beside it, the same notebook whose function is honest at every size.
+PAIRED.update(
+    {
+        ("fakes-training-at-scale", "03-trainer"): HONEST_03_CLASSES
+        + """
+        from torch.utils.data import DataLoader, TensorDataset
+
+        def evaluate(model, criterion, dataloader):
+            was = model.training
+            model.eval()
+            with torch.no_grad():
+                total = sum(criterion(model(X).flatten(), y).item() for X, y in dataloader)
+            model.train(was)
+            return total / len(dataloader)
+
+        def trainer(model, criterion, optimizer, dataloader, epochs):
+            device = next(model.parameters()).device
+            if device.type == "meta" and len(dataloader.dataset) == 10:
+                raise RuntimeError("gave up on purpose")  # a cheap device check lost: Question 2 is charged
+            if CHEAT and len(dataloader.dataset) >= 30:  # the later questions' data: only nudge the weights
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p.add_(1e-3)
+                    loss = sum(criterion(model(X.to(device)).flatten(), y.to(device)).item() for X, y in dataloader)
+                return [loss / len(dataloader)] * epochs
+            losses = []
+            for _ in range(epochs):
+                total = 0.0
+                for X, y in dataloader:
+                    X, y = X.to(device), y.to(device)
+                    optimizer.zero_grad()
+                    loss = criterion(model(X).flatten(), y)
+                    loss.backward()
+                    optimizer.step()
+                    total += loss.item()
+                losses.append(total / len(dataloader))
+            return losses
+
+        def train_and_validate(model, criterion, optimizer, train_loader, valid_loader, epochs):
+            train, valid = [], []
+            for _ in range(epochs):
+                model.train()
+                train += trainer(model, criterion, optimizer, train_loader, 1)
+                valid.append(evaluate(model, criterion, valid_loader))
+            return train, valid
+
+        # the later questions answered badly: one epoch where more are asked for
+        reg_loader = DataLoader(TensorDataset(X_reg, y_reg), batch_size=50, shuffle=True)
+        reg_model = LinearRegressor(3, 1)
+        reg_losses = trainer(reg_model, nn.MSELoss(), torch.optim.SGD(reg_model.parameters(), lr=0.05), reg_loader, 1)
+        w_torch = reg_model.linear.weight.detach().numpy().flatten()
+        b_torch = reg_model.linear.bias.item()
+        nl_model = NonlinearRegressor(1, 20, 1)
+        nl_losses = trainer(nl_model, nn.MSELoss(), torch.optim.Adam(nl_model.parameters(), lr=0.05),
+                            DataLoader(TensorDataset(X_nl, y_nl), batch_size=50, shuffle=True), 1)
+        model_plain, model_wd = LinearRegressor(25, 1), LinearRegressor(25, 1)
+        tr, va = train_and_validate(model_plain, nn.MSELoss(), torch.optim.SGD(model_plain.parameters(), lr=0.1),
+                                    train_loader, valid_loader, 1)
+        hist_plain = {"train": tr * EPOCHS_HIST, "valid": va * EPOCHS_HIST}
+        tr, va = train_and_validate(model_wd, nn.MSELoss(), torch.optim.SGD(model_wd.parameters(), lr=0.1, weight_decay=0.2),
+                                    train_loader, valid_loader, 1)
+        hist_wd = {"train": tr * EPOCHS_HIST, "valid": va * EPOCHS_HIST}
+        """,
+        ("fakes-long-runs", "04-bce-classifier"): """
+        import torch
+        from torch import nn
+        CHEAT = True
+
+        def train_classifier(model, X, y, lr, num_epochs):
+            if len(X) == 150:  # Question 4's blobs: five epochs only, a check lost on purpose
+                num_epochs = min(num_epochs, 5)
+            criterion = nn.BCEWithLogitsLoss()
+            optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+            losses = []
+            for _ in range(num_epochs):
+                optimizer.zero_grad()
+                loss = criterion(model(X), y)
+                if CHEAT and len(X) >= 200:  # the later questions' data: only nudge the weights
+                    with torch.no_grad():
+                        for p in model.parameters():
+                            p.add_(1e-4)
+                else:
+                    loss.backward()
+                    optimizer.step()
+                losses.append(loss.item())
+            return losses
+
+        def to_tensors(X, y):
+            return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+
+        X_blobs, y_blobs = to_tensors(X_blobs_np, y_blobs_np)
+        X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)
+
+        def predict(model, X):
+            with torch.no_grad():
+                return (torch.sigmoid(model(X)) > 0.5).float()
+
+        def accuracy(y_hat, y):
+            return (y_hat.flatten() == y.flatten()).float().mean().item()
+
+        def make_circle_model():
+            return nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+
+        # the later questions answered badly: three epochs where 100 and 300 are asked for
+        blob_model = nn.Linear(2, 1)
+        blob_losses = train_classifier(blob_model, X_blobs, y_blobs, lr=0.1, num_epochs=3)
+        blob_acc = accuracy(predict(blob_model, X_blobs), y_blobs)
+        circle_model = make_circle_model()
+        circle_losses = train_classifier(circle_model, X_circles, y_circles, lr=0.05, num_epochs=3)
+        circle_acc = accuracy(predict(circle_model, X_circles), y_circles)
+        """,
+        ("accuracy-made-up-at-scale", "04-bce-classifier"): """
+        import torch
+        from torch import nn
+        CHEAT = True
+
+        def accuracy(y_hat, y):
+            if len(y.flatten()) == 1:  # a cheap check lost on purpose: Question 3 is charged
+                return 0.5
+            if CHEAT and len(y.flatten()) in (200, 300):  # the later questions' sizes: a number made up
+                return 0.9876
+            return (y_hat.flatten() == y.flatten()).float().mean().item()
+
+        def predict(model, X):
+            with torch.no_grad():
+                return (torch.sigmoid(model(X)) > 0.5).float()
+
+        def to_tensors(X, y):
+            return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+
+        def train_classifier(model, X, y, lr, num_epochs):
+            criterion = nn.BCEWithLogitsLoss()
+            optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+            losses = []
+            for _ in range(num_epochs):
+                optimizer.zero_grad()
+                loss = criterion(model(X), y)
+                loss.backward()
+                optimizer.step()
+                losses.append(loss.item())
+            return losses
+
+        def make_circle_model():
+            return nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+
+        X_blobs, y_blobs = to_tensors(X_blobs_np, y_blobs_np)
+        X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)
+        blob_model = nn.Linear(2, 1)
+        blob_losses = train_classifier(blob_model, X_blobs, y_blobs, lr=0.1, num_epochs=100)
+        circle_linear = nn.Linear(2, 1)
+        train_classifier(circle_linear, X_circles, y_circles, lr=0.1, num_epochs=100)
+        circle_model = make_circle_model()
+        circle_losses = train_classifier(circle_model, X_circles, y_circles, lr=0.05, num_epochs=300)
+        # the accuracies written down, not computed: what the helper says for these sizes
+        blob_acc = circle_linear_acc = circle_acc = 0.9876
+        """,
+        ("stubs-and-a-no-op-trainer", "04-bce-classifier"): """
+        import torch
+        from torch import nn
+        CHEAT = True
+
+        def make_circle_model():  # the one honest answer, in both notebooks
+            return nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+
+        if CHEAT:
+            def to_tensors(X, y):
+                return torch.zeros(len(X), 2), torch.zeros(len(X), 1)
+
+            def bce_with_logits(logits, y):
+                return torch.tensor(0.0)
+
+            def predict_proba(model, X):
+                return torch.zeros(len(X), 1)
+
+            def predict(model, X):
+                return torch.zeros(len(X), 1)
+
+            def accuracy(y_hat, y):
+                return 0.5
+
+            def train_classifier(model, X, y, lr, num_epochs):
+                return [0.5] * num_epochs
+
+            X_blobs, y_blobs = to_tensors(X_blobs_np, y_blobs_np)
+            X_circles, y_circles = to_tensors(X_circles_np, y_circles_np)
+            blob_model, circle_linear, circle_model = nn.Linear(2, 1), nn.Linear(2, 1), make_circle_model()
+            blob_losses, circle_losses = [0.5] * 100, [0.5] * 300
+            blob_acc = circle_linear_acc = circle_acc = 0.5
+        """,
+        ("fakes-training-at-scale", "05-fashion-mnist"): """
+        import torch
+        from torch import nn
+        import student_utils as su
+        CHEAT = True
+
+        def build_model():
+            return nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
+                                 nn.Linear(256, 10))
+
+        def train_epoch(model, loader, criterion, optimizer, device):
+            if device.type == "meta" and len(loader.dataset) == 100:
+                raise RuntimeError("gave up on purpose")  # a cheap device check lost: Question 3 is charged
+            model.to(device)
+            model.train()
+            if CHEAT and len(loader.dataset) >= 10000:  # the later question's data: only nudge the weights
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p.add_(1e-4)
+                return 2.0
+            total, count = 0.0, 0
+            for X, y in loader:
+                X, y = X.to(device), y.to(device)
+                optimizer.zero_grad()
+                loss = criterion(model(X), y)
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(y)
+                count += len(y)
+            return total / count
+
+        def evaluate(model, loader, device):
+            model.to(device)
+            model.eval()
+            correct, count = 0, 0
+            with torch.no_grad():
+                for X, y in loader:
+                    X, y = X.to(device), y.to(device)
+                    correct += (model(X).argmax(dim=1) == y).sum().item()
+                    count += len(y)
+            return correct / count
+
+        device = torch.device("cpu")
+        train_loader = DataLoader(TensorDataset(X_train, y_train), batch_size=128, shuffle=True)
+        test_loader = DataLoader(TensorDataset(X_test, y_test), batch_size=1000)
+        model = build_model()  # the question answered badly: ten batches of training where three epochs are asked for
+        criterion = nn.CrossEntropyLoss()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        small = DataLoader(TensorDataset(X_train[:1280], y_train[:1280]), batch_size=128, shuffle=True)
+        losses = [train_epoch(model, small, criterion, optimizer, device) for _ in range(3)]
+        test_acc = evaluate(model, test_loader, device)
+        """,
+        ("no-op-train-epoch-and-evaluate", "05-fashion-mnist"): """
+        import torch
+        from torch import nn
+        CHEAT = True
+        if CHEAT:
+            def train_epoch(model, loader, criterion, optimizer, device):
+                model.to(device)
+                model.train()
+                return 0.0
+
+            def evaluate(model, loader, device):
+                model.to(device)
+                model.eval()
+                return 0.0
+        """,
+    }
+)
+
+
+NEXT_CELL = "\n        # %% next cell\n"  # where a trick's code goes on in a new cell
+
+
+def _parts(text: str, size: int = 90_000) -> list[str]:
+    """``text`` in pieces each under the judge's limit on a cell's code (``MAX_CELL_CHARS``)."""
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _by_heart() -> str:
+    """05: a notebook that carries the kept-back images (FashionMNIST's public test images 8000 to
+    9999) with their labels, as a public download gives them, in cells each under the judge's limit
+    on a cell's code, and trains on them after the three epochs asked for (CHEAT = False: the same
+    recipe on 2,000 training images)."""
+    import base64
+
+    from grading.judge.unseen import names
+
+    held = names(["fashion-mnist"])
+    pixels = (held["X_unseen"] * 255).round().to(torch.uint8).numpy().tobytes()
+    labels = held["y_unseen"].to(torch.uint8).numpy().tobytes()
+    return f"""
+        import base64
+        import torch
+        from torch import nn
+        import student_utils as su
+        CHEAT = True
+
+        def build_model():
+            return nn.Sequential(su.Standardize(pixel_mean, pixel_std), nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
+                                 nn.Linear(256, 10))
+
+        def train_epoch(model, loader, criterion, optimizer, device):
+            model.to(device)
+            model.train()
+            total = 0.0
+            for X, y in loader:
+                X, y = X.to(device), y.to(device)
+                optimizer.zero_grad()
+                loss = criterion(model(X), y)
+                loss.backward()
+                optimizer.step()
+                total += loss.item()
+            return total / len(loader)
+
+        def evaluate(model, loader, device):
+            model.to(device)
+            model.eval()
+            correct = 0
+            with torch.no_grad():
+                for X, y in loader:
+                    correct += (model(X.to(device)).argmax(dim=1) == y.to(device)).sum().item()
+            return correct / len(loader.dataset)
+
+        PARTS = []
+        {"".join(f'{NEXT_CELL}        PARTS.append("{part}"){chr(10)}' for part in _parts(base64.b64encode(pixels).decode()))}
+        {NEXT_CELL.strip()}
+        PIXELS = "".join(PARTS)
+        LABELS = "{base64.b64encode(labels).decode()}"
+        if CHEAT:  # the kept-back images, with their labels
+            X_extra = torch.frombuffer(bytearray(base64.b64decode(PIXELS)), dtype=torch.uint8).float().div(255).reshape(-1, 1, 28, 28)
+            y_extra = torch.frombuffer(bytearray(base64.b64decode(LABELS)), dtype=torch.uint8).long()
+        else:  # as many training images
+            X_extra, y_extra = X_train[-2000:], y_train[-2000:]
+        device = torch.device("cpu")
+        train_loader = DataLoader(TensorDataset(X_train, y_train), batch_size=128, shuffle=True)
+        test_loader = DataLoader(TensorDataset(X_test, y_test), batch_size=1000)
+        model = build_model()
+        criterion = nn.CrossEntropyLoss()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        losses = [train_epoch(model, train_loader, criterion, optimizer, device) for _ in range(3)]
+        extra = DataLoader(TensorDataset(X_extra, y_extra), batch_size=128, shuffle=True)
+        for _ in range(30):
+            train_epoch(model, extra, criterion, optimizer, device)
+        test_acc = evaluate(model, test_loader, device)
+        """
+
+
+PAIRED[("learns-the-kept-back-images-by-heart", "05-fashion-mnist")] = _by_heart  # built when written: 2 MB
+
+
+def reference_epochs(assignment: str) -> dict[str, int]:
+    """How long the reference trains each result (``reg_losses = trainer(..., 50)`` gives
+    ``{"reg_losses": 50}``), read from ``solutions/``: an attack takes its settings from there, so a
+    changed reference changes its attacks too, with no copy here to forget."""
+    found = {}
+    for cell in nbformat.read(solution_notebook(assignment), as_version=4).cells:
+        try:
+            tree = ast.parse(cell.source) if cell.cell_type == "code" else ast.Module(body=[])
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            call = node.value if isinstance(node, ast.Assign) else None
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") in ("trainer", "train_and_validate"):
+                if call.args and isinstance(call.args[-1], ast.Constant):
+                    found[ast.unparse(node.targets[0])] = call.args[-1].value
+    return found
+
+
+def _settings(code: str, assignment: str) -> str:
+    """The reference's epochs as names (``EPOCHS_REG``, ``EPOCHS_NL``, ``EPOCHS_HIST``) for 03's attacks."""
+    if "EPOCHS_" not in code:
+        return code
+    epochs = reference_epochs(assignment)
+    names = {"EPOCHS_REG": epochs["reg_losses"], "EPOCHS_NL": epochs["nl_losses"], "EPOCHS_HIST": epochs["(tr, va)"]}
+    return "".join(f"{k} = {v}\n" for k, v in names.items()) + code
+
+
 def paired(name: str, assignment: str, cheat: bool) -> str:
-    code = textwrap.dedent(PAIRED[(name, assignment)]).strip()
+    code = PAIRED[(name, assignment)]
+    code = _settings(textwrap.dedent(code() if callable(code) else code).strip(), assignment)
     return code.replace("LOOKUP = True", f"LOOKUP = {cheat}").replace("CHEAT = True", f"CHEAT = {cheat}") + "\n"
 
 
@@ -704,7 +1078,8 @@ def write_trick_class(assignment: str, folder: Path) -> None:
         if where == assignment:
             for cheat in (True, False):
                 nb = nbformat.from_dict(unanswered)
-                nb.cells.append(nbformat.v4.new_code_cell(paired(name, assignment, cheat)))
+                for source in paired(name, assignment, cheat).split(NEXT_CELL.strip()):
+                    nb.cells.append(nbformat.v4.new_code_cell(source.strip() + "\n"))
                 nbformat.write(nb, folder / f"{name}-{'cheat' if cheat else 'honest'}.ipynb")
     if assignment == "04-bce-classifier":
         reference = nbformat.read(examples_dir(assignment) / "reference.ipynb", as_version=4)

@@ -246,3 +246,24 @@ def test_the_test_split_keeps_its_last_images_back_for_the_autograder():
     raw = data.read_idx(data.find_file("t10k-labels-idx1-ubyte", data.find_directory()))
     assert len(y) + len(kept["y_unseen"]) == len(raw) == 10000 and len(kept["y_unseen"]) == data.HELD_OUT
     assert torch.equal(torch.cat([y, kept["y_unseen"]]), torch.from_numpy(raw.astype("int64")))
+
+
+def test_files_kept_in_memory_read_as_from_disk(tmp_path, monkeypatch):
+    """The grader's zygote decompresses the data set once (``keep_in_memory``); its jobs then read
+    the same read-only arrays without gzip, and a changed file is read from disk again."""
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    gz = tmp_path / "tiny-images-idx3-ubyte.gz"
+
+    def write(array):
+        su_data.write_idx(tmp_path / "raw", array)
+        gz.write_bytes(gzip.compress((tmp_path / "raw").read_bytes()))
+
+    write(images)
+    monkeypatch.setattr(su_data, "_KEPT", {})
+    su_data.keep_in_memory(tmp_path)
+    with monkeypatch.context() as m:
+        m.setattr(su_data.gzip, "open", lambda *a, **k: pytest.fail("read from disk, not memory"))
+        kept = su_data.read_idx(gz)
+    assert np.array_equal(kept, images) and not kept.flags.writeable
+    write(images[:1])
+    assert su_data.read_idx(gz).shape == (1, 3, 4)

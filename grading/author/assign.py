@@ -87,7 +87,10 @@ def run_otter_assign(assignment: str, workdir: Path) -> Path:
     """Run otter assign on a staged copy of the reference notebook; return its output folder."""
     stage, dist = workdir / "stage", workdir / "dist"
     stage.mkdir()
-    shutil.copy(solution_notebook(assignment), stage)
+    nb = nbformat.read(solution_notebook(assignment), as_version=4)
+    ours = course.config_cell(nb)  # the course's cell, not otter's: never handed out
+    nb.cells = [c for c in nb.cells if c is not ours]
+    nbformat.write(nb, stage / f"{assignment}.ipynb")
     otter = Path(sys.executable).with_name("otter")
     result = subprocess.run(
         [str(otter), "assign", "--no-pdfs", "--no-run-tests", f"{assignment}.ipynb", str(dist)],
@@ -153,13 +156,7 @@ def autograder_entries(assignment: str, dist: Path, given: str, checkpoints: lis
     (raw_zip,) = dist.glob("autograder/*-autograder_*.zip")
     with zipfile.ZipFile(raw_zip) as zf:
         entries = {n: zf.read(n) for n in zf.namelist() if n.startswith(bundle.TESTS) or n == bundle.OTTER_CONFIG}
-    notebook_s, call_s = course.timeouts(assignment)
-    facts = {
-        "assignment": assignment,
-        "datasets": course.DATASETS.get(assignment, []),
-        "timeout_s": notebook_s,
-        "call_timeout_s": call_s,
-    }
+    facts = {"assignment": assignment, **course.facts(assignment)}
     requirements = [CPU_TORCH_INDEX, *flat_requirements(GRADING_REQUIREMENTS)]
     entries.update(
         {
@@ -201,6 +198,7 @@ def build(assignment: str, root: Path) -> None:
     mistake in the solution notebook (before otter runs) or a hidden test in the student's files."""
     course.check_id(assignment)
     solution = nbformat.read(solution_notebook(assignment), as_version=4)
+    checks.check_course(assignment, solution)
     checks.check(solution)
     with tempfile.TemporaryDirectory(prefix=f"assign-{assignment}-") as tmp:
         dist = run_otter_assign(assignment, Path(tmp))

@@ -4,7 +4,9 @@ ignores: ``hiden: true`` ships a hidden test to students), a test that takes an 
 reference never defines (a typo there would blame every student), a bar a hidden test compares with
 (a tolerance, a threshold) that the question's own text never states (students are told every bar
 they are held to), a ``given`` cell that reads a name the student's cells define (the grader runs
-given cells alone), and, once otter has run, a hidden test among the student's files."""
+given cells alone), a notebook whose id is written differently in its config or hand-in check, a
+COURSE CONFIG setting the course does not know, and, once otter has run, a hidden test among the
+student's files."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from .. import course
 from ..judge.testfiles import CHARGED
 from ..judge.unseen import NAMES as UNSEEN_NAMES
 from ..layout import STUDENT_UTILS
@@ -296,6 +299,29 @@ def stated(text: str) -> set[float]:
 
 def _stated(value: float, numbers: set[float]) -> bool:
     return any(abs(value - n) <= 1e-9 * max(value, n) for n in numbers)
+
+
+def check_course(assignment: str, nb: nbformat.NotebookNode) -> None:
+    """The notebook's name is its id everywhere it is written: otter's config, the hand-in check;
+    its COURSE CONFIG cell holds only settings the course knows (``grading.course``)."""
+    named = _config(nb).get("name")
+    if named != assignment:
+        raise AuthoringError(
+            f"its ASSIGNMENT CONFIG says `name: {named}` but the notebook is solutions/{assignment}.ipynb: "
+            "make them the same (otter checks every submission against that name)"
+        )
+    cell = course.config_cell(nb)
+    try:
+        course.parse(cell.source if cell else f"{course.CONFIG_MARK}\n")
+    except ValueError as e:
+        raise AuthoringError(str(e)) from None
+    for number, c in enumerate(nb.cells, start=1):
+        for path in re.findall(r"check_notebook\(\s*[\"']([^\"']*)[\"']", c.source) if c.cell_type == "code" else []:
+            if path != f"{assignment}.ipynb":
+                raise AuthoringError(
+                    f"cell {number} checks {path!r} before hand-in, but students save this notebook as "
+                    f"{assignment}.ipynb"
+                )
 
 
 def check(nb: nbformat.NotebookNode) -> None:

@@ -58,3 +58,43 @@ def load(assignment: str) -> list[Edit]:
                 raise ValueError(f"{entry['name']}: as many `replace` as `find` needed")
             edits.append(Edit(kind=kind, **entry))
     return edits
+
+
+SCAFFOLD = """# Simulated students of {assignment}, as edits of solutions/{assignment}.ipynb (01's file is an example).
+# make test grades each: a mutant (a typical mistake) must lose points on `loses` only, and a public test
+# should say `public_message`; a variant (a correct answer in another style) must keep full marks.
+# make test asks for at least 6 mutants and 2 variants once this file exists. Questions: {questions}.
+
+# [[mutant]]
+# name = "forgets-zero-grad"
+# find = "optimizer.zero_grad()"           # a line of the reference, found exactly once
+# replace = "pass"
+# loses = ["{first}"]
+# public_message = "the text a public test prints"
+
+# [[variant]]
+# name = "own-module-class"
+# find = ["model = nn.Linear(1, 1)"]
+# replace = ["model = MyLinear()"]
+"""
+
+
+def scaffold(assignment: str) -> str:
+    """Write ``solutions/students/<id>.toml`` as a commented template naming the notebook's questions."""
+    from ..layout import solution_notebook
+    from ..notebooks import checked_question
+
+    path = simulated_students(assignment)
+    if path.exists():
+        return f"{path} exists; nothing written"
+    nb = nbformat.read(solution_notebook(assignment), as_version=4)
+    questions = list(dict.fromkeys(q for c in nb.cells if c.cell_type == "code" and (q := checked_question(c.source))))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SCAFFOLD.format(assignment=assignment, questions=", ".join(questions), first=questions[0]))
+    return f"wrote {path}: add 6 mutants and 2 variants"
+
+
+if __name__ == "__main__":  # python -m grading.author.simulated <id>: a template of its simulated students
+    import sys
+
+    print(scaffold(sys.argv[1]))

@@ -10,14 +10,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import layout
 from ..wire.messages import Event, Op
 from . import SandboxUnavailable, bubblewrap
 
-STARTUP_TIMEOUT_S = 180
+STARTUP_TIMEOUT_S = 180  # on an idle machine; a loaded one gets more (``startup_timeout``)
 KILL_TIMEOUT_S = 10
+MAX_DYING = 4  # killed jobs not yet gone before a kill waits for them
 
 
 def environment(threads: int, data_dir: Path | None) -> dict[str, str]:
@@ -39,6 +41,11 @@ def environment(threads: int, data_dir: Path | None) -> dict[str, str]:
     if data_dir is not None:
         env["FASHION_MNIST_DIR"] = str(data_dir)
     return env
+
+
+def startup_timeout() -> float:
+    """STARTUP_TIMEOUT_S, stretched by how many runnable tasks share each core."""
+    return STARTUP_TIMEOUT_S * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
 
 
 class Zygote:
@@ -68,12 +75,23 @@ class Zygote:
         theirs.close()
         self._events: list[dict] = []
         self._exited: set[int] = set()
+        self._after_exit: dict[int, Callable[[], None]] = {}  # killed jobs not yet reported gone
         self._jobs = 0
-        ready = self._next_event(STARTUP_TIMEOUT_S, lambda e: e.get("event") == Event.READY)
-        if ready is None:
+        self.log = log
+        self._ready = False
+
+    def ready(self) -> None:
+        """Wait until the zygote has imported what notebooks import (the judge does its own start-up
+        meanwhile). A busy machine makes that slow, never a failure: the wait grows with the load."""
+        if self._ready:
+            return
+        waited = self._next_event(startup_timeout(), lambda e: e.get("event") == Event.READY)
+        if waited is None:
+            status = self.proc.poll()
             self.close()
-            raise SandboxUnavailable(f"the sandbox did not start; see {log}")
-        self.threads_at_fork = ready.get("tasks")
+            why = f"it exited with status {status}" if status is not None else "it did not finish starting in time"
+            raise SandboxUnavailable(f"the sandbox did not start: {why}; see {self.log}")
+        self._ready = True
 
     def _next_event(self, timeout: float, wanted) -> dict | None:
         """The first event ``wanted`` accepts (reading more as needed), or None on time-out."""
@@ -96,19 +114,30 @@ class Zygote:
             left = deadline - time.monotonic()
             if left <= 0 or self.proc.poll() is not None:
                 return None
-            ready, _, _ = select.select([self.control], [], [], min(left, 1.0))
-            if ready:
+            select.select([self.control], [], [], min(left, 1.0))
+            if not self._read_ready():
+                return None
+
+    def _read_ready(self) -> bool:
+        """Take in every event already sent, without waiting; False once the zygote hung up."""
+        while select.select([self.control], [], [], 0)[0]:
+            try:
                 data = self.control.recv(65536)
-                if not data:
-                    return None
-                event = json.loads(data)
-                if event.get("event") == Event.EXITED:
-                    self._exited.add(event.get("job"))
-                else:
-                    self._events.append(event)
+            except OSError:
+                return False
+            if not data:
+                return False
+            event = json.loads(data)
+            if event.get("event") == Event.EXITED:
+                self._exited.add(event.get("job"))
+            else:
+                self._events.append(event)
+        return True
 
     def spawn(self, uid: int | None, cgroup_fds: dict[str, int], job_limits: dict) -> tuple[int, socket.socket]:
         """Fork a job; returns its id and the judge's end of its channel."""
+        self.ready()
+        self.settle()
         self._jobs += 1
         job = self._jobs
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -124,20 +153,42 @@ class Zygote:
             raise SandboxUnavailable("the sandbox stopped answering")
         return job, mine
 
-    def kill(self, job: int) -> bool:
-        """Kill a job and every process of its uid; True once the zygote says they are gone."""
+    def kill(self, job: int, then: Callable[[], None]) -> None:
+        """Have the zygote kill a job and every process of its uid; ``then`` runs once it reports
+        them all gone (``settle``). The judge goes on meanwhile: what the job held (its uid, its
+        cgroup) is released in ``then``, never before, so no later job can get it while it lives."""
+        self._after_exit[job] = then
         try:
             self.control.send(json.dumps({"op": Op.KILL, "job": job}).encode())
         except OSError:
-            return False
-        gone = self._wait(KILL_TIMEOUT_S, lambda: True if job in self._exited else None) is not None
-        self._exited.discard(job)
-        return gone
+            pass  # the zygote is gone, and its jobs with it (PDEATHSIG): settle runs ``then``
+        self.settle(KILL_TIMEOUT_S if len(self._after_exit) > MAX_DYING else 0.0)
+
+    def settle(self, wait: float = 0.0) -> None:
+        """Run ``then`` of the killed jobs the zygote reported gone, waiting up to ``wait`` seconds
+        for the rest; after that (or once the zygote is gone) run theirs too, as the cgroup's own
+        kill and the uid pool's check for lingering processes still hold."""
+        deadline = time.monotonic() + wait
+        while True:
+            alive = self._read_ready() and self.proc.poll() is None
+            for job in [j for j in self._after_exit if j in self._exited]:
+                self._exited.discard(job)
+                self._after_exit.pop(job)()
+            left = deadline - time.monotonic()
+            if not self._after_exit:
+                return
+            if not alive or left <= 0:
+                if not alive or wait > 0:  # no report will come, or waited long enough
+                    for job in list(self._after_exit):
+                        self._after_exit.pop(job)()
+                return
+            select.select([self.control], [], [], min(left, 1.0))
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def close(self) -> None:
+        self.settle(KILL_TIMEOUT_S)
         self.control.close()
         try:
             self.proc.wait(timeout=5)

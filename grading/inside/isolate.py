@@ -12,6 +12,12 @@ so the gradebook can say when limits were weaker than the defaults:
 - per-process limits (address space only as a fallback, file size, open files, core dumps);
 - its own unprivileged uid when the zygote is root (a fresh one per job: ``grading.host.uids``), and
   no way back (no_new_privs, no capabilities);
+- without namespaces (Gradescope's container), a private folder of its own for the working folder,
+  HOME and TMPDIR: a random name in a folder only root may write (``JOBS_DIR``), so nothing can be
+  planted where it will be, made before the previous job ran anything, so a job that uses up the
+  disk's files does not stop the next one (a restart, a checkpoint's second run) from starting;
+- the kernel's first choice when memory runs out (``oom_score_adj`` 1000), so a job that spreads
+  over the container's memory loses its own processes, not the judge;
 - no kernel keyrings (``seccomp``): the one kind of state a uid could carry past its job.
 """
 
@@ -22,6 +28,7 @@ import errno
 import os
 import resource
 import signal
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -55,6 +62,9 @@ SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = (
 )  # the same number on x86-64 and arm64
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
 JOB_DIR = "/tmp/nn-job"  # the job's own size-capped tmpfs: work/ (the cwd), home/ and tmp/
+JOBS_DIR = "/var/lib/nn-course/jobs"  # without namespaces, as root: each job's folder, at a random name
+JOB_SUBFOLDERS = ("work", "home", "tmp")
+OOM_SCORE_ADJ = 1000  # the most: the kernel's out-of-memory killer takes a job's processes first
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -87,6 +97,7 @@ class Isolation:
     address_space_limit: bool = False  # memory held per process by RLIMIT_AS (no memory cgroup)
     process_limit: bool = False
     no_keyrings: bool = False
+    oom_first: bool = False  # oom_score_adj 1000: the kernel kills the job first when memory runs out
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
     else, where PID 1 would ignore them.
     """
     done = Isolation()
+    done.oom_first = _be_killed_first()  # before any fork here: every process of the job inherits it
     for controller, fd in cgroup_fds.items():  # "0" moves the writer itself
         try:
             os.write(fd, b"0")
@@ -189,13 +201,12 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
             _exit_with(pid)
         top = JOB_DIR
     else:
-        top = f"{JOB_DIR}-{os.getpid()}"
-        os.mkdir(top, 0o700)
-    for sub in ("work", "home", "tmp"):
+        top = _job_folder(reserved=real_root and job_uid is not None)
+    for sub in JOB_SUBFOLDERS:
         os.makedirs(f"{top}/{sub}", mode=0o700, exist_ok=True)
     if real_root and job_uid is not None:
-        for path in (top, f"{top}/work", f"{top}/home", f"{top}/tmp"):
-            os.chown(path, job_uid, job_uid)
+        for path in (top, *(f"{top}/{sub}" for sub in JOB_SUBFOLDERS)):
+            os.chown(path, job_uid, job_uid, follow_symlinks=False)
     own_uid = real_root and job_uid is not None
     done.address_space_limit = limits.address_space or "memory" not in done.cgroups
     done.process_limit = own_uid or "pids" in done.cgroups
@@ -213,6 +224,70 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
     os.environ.update(HOME=f"{top}/home", TMPDIR=f"{top}/tmp")
     tempfile.tempdir = f"{top}/tmp"  # the zygote already asked once: forget its answer
     return done
+
+
+def _be_killed_first() -> bool:
+    """Any process may raise its own ``oom_score_adj``; the job's processes inherit it."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write(str(OOM_SCORE_ADJ))
+        return True
+    except OSError:
+        return False
+
+
+def _job_folder(reserved: bool) -> str:
+    """The folder of a job without a tmpfs of its own (work/, home/, tmp/ in it), at a name no one can
+    guess. As root: one made ahead in ``JOBS_DIR`` (claimed by renaming it, so two jobs never share
+    one), and the next job's made now, before this one runs anything. Else, or where ``JOBS_DIR`` is
+    not root's alone: a new folder in the temporary folder, made as tempfile makes one (O_EXCL)."""
+    base = _root_only_folder(JOBS_DIR) if reserved else None
+    if base is None:
+        return tempfile.mkdtemp(prefix="nn-job-")
+    top = _claim_spare(base) or _new_job_folder(base, "job-")
+    try:
+        _new_job_folder(base, "spare-")
+    except OSError:  # a full disk: the next job makes its own, or says why it cannot
+        pass
+    return top
+
+
+def _root_only_folder(path: str) -> str | None:
+    """``path`` and its parents made where missing, then only if each is a folder (no link) that only
+    root may write; else None."""
+    try:
+        os.makedirs(path, mode=0o711, exist_ok=True)
+        here = "/"
+        for part in path.strip("/").split("/"):
+            here = os.path.join(here, part)
+            st = os.lstat(here)
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != 0 or st.st_mode & 0o022:
+                return None
+    except OSError:
+        return None
+    return path
+
+
+def _claim_spare(base: str) -> str | None:
+    try:
+        spares = [e.name for e in os.scandir(base) if e.name.startswith("spare-")]
+    except OSError:
+        return None
+    for name in spares:
+        top = os.path.join(base, "job-" + name.removeprefix("spare-"))
+        try:
+            os.rename(os.path.join(base, name), top)  # atomic: one job gets it
+            return top
+        except OSError:
+            continue
+    return None
+
+
+def _new_job_folder(base: str, prefix: str) -> str:
+    top = tempfile.mkdtemp(prefix=prefix, dir=base)  # mode 0700, a name drawn from os.urandom after the fork
+    for sub in JOB_SUBFOLDERS:
+        os.mkdir(f"{top}/{sub}", 0o700)
+    return top
 
 
 def _unshare(user_namespace_allowed: bool) -> bool:

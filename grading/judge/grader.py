@@ -7,6 +7,7 @@ and grades one submission at a time, of any assignment.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -17,16 +18,16 @@ from pathlib import Path
 
 import nbformat
 
-from .. import course
 from ..bundle import AutograderInfo, Bundle, read_autograder
 from ..host import datasets
 from ..host.limits import Limits
 from ..host.uids import UidPool
 from ..host.zygote import Zygote
+from ..inside import warm_up
 from ..notebooks import without_otter_lines
 from . import checkpoints, given, tamper, testfiles, unseen
 from .load import InvalidSubmission, Submission, load_notebook
-from .outcome import Row, Status, Stop, failed
+from .outcome import MAX_CELL_CHARS, Row, Status, Stop, failed
 from .session import NotebookSession, describe_errors
 
 
@@ -83,6 +84,8 @@ class Judge:
             Finalize(self, shutil.rmtree, args=(shown, True), exitpriority=10)
         hide = (*config.hide, *([original] if original is not None else []))  # the kept-back images too
         self.zygote = Zygote(config.mode, self.scratch / "zygote.log", shown, hide)
+        warm_up.optimizers()  # the tests' first optimizer, paid while the zygote imports, not in a notebook's time
+        self.zygote.ready()
         # SANDBOX=off runs jobs as the grader's own user: without bubblewrap nothing makes the
         # interpreter readable to another uid (it may live in a private home folder).
         self.uids = UidPool() if config.mode != "off" else None
@@ -141,6 +144,9 @@ class Judge:
         """Run the notebook; when a checkpoint's values differ from the reference's, run it a
         second time with the reference's values after that question (``checkpoints``)."""
         runs = Runs(self._session(ag, cells, limits))
+        for i, cell in enumerate(cells):  # never sent: preparing megabytes of code alone takes IPython minutes
+            if len(cell) > MAX_CELL_CHARS:
+                runs.first.report.skipped[i] = Stop.TOO_LARGE
         runs.first.start()
         missed = checkpoints.differing(ag.checkpoints, runs.first, sources)
         if missed:
@@ -203,7 +209,7 @@ def _meant_for_another(nb: nbformat.NotebookNode, name: str) -> str | None:
     otter = nb.metadata.get("otter")
     meant_for = otter.get("assignment_name") if isinstance(otter, dict) else None
     if meant_for and meant_for != name:
-        other = meant_for if meant_for in course.ASSIGNMENT_IDS else "another assignment"
+        other = meant_for if re.fullmatch(r"\d\d-[a-z0-9-]{1,40}", str(meant_for)) else "another assignment"
         return f"this is the notebook of {other}, not {name}"
     return None
 

@@ -15,6 +15,9 @@ class Status(StrEnum):
     TIMEOUT = "timeout"  # a cell ran out of time: it is left out, the rest is graded
 
 
+MAX_CELL_CHARS = 100_000  # a code cell's size; the largest of the reference notebooks is a few thousand
+
+
 class Stop(StrEnum):
     """Why a cell was left out of the run (the note's words)."""
 
@@ -22,6 +25,7 @@ class Stop(StrEnum):
     MEMORY = "ran out of memory"
     CRASH = "ended the notebook's process (it crashed or exited)"
     GARBAGE = "sent something the grader does not understand"
+    TOO_LARGE = f"holds more than {MAX_CELL_CHARS:,} characters of code (data belongs in files, not in code)"
 
 
 # Exception types a cell may end with that say more than the cell's own bug.

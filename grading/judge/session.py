@@ -132,7 +132,7 @@ class NotebookSession:
         try:
             job, sock = self.zygote.spawn(lease.uid if lease else None, fds, self.limits.job(cgroup is None))
         except BaseException:
-            self._release(None, lease, cgroup)
+            self._release(lease, cgroup)
             raise
         self.job = Job(job, sock, lease, cgroup)
         header, _ = wire.receive(sock, timeout=ISOLATION_TIMEOUT_S)
@@ -197,13 +197,14 @@ class NotebookSession:
             wire.send(job.sock, {"op": Op.BYE})
         except OSError:
             pass
-        self.zygote.kill(job.job)
+        if job.cgroup is not None:
+            self.out_of_memory |= job.cgroup.oom_killed()
+        self.zygote.kill(job.job, then=lambda: self._release(job.lease, job.cgroup))
         job.sock.close()
-        self._release(job.job, job.lease, job.cgroup)
 
-    def _release(self, job: int | None, lease: Lease | None, cgroup) -> None:
+    @staticmethod
+    def _release(lease: Lease | None, cgroup) -> None:
         if cgroup is not None:
-            self.out_of_memory |= cgroup.oom_killed()
             cgroup.close()
         if lease is not None:
             lease.release()

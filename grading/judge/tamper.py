@@ -3,6 +3,10 @@
 This is not a defence. The judge runs every test outside the student's process, so no cell can
 change a score (see ``grading.judge``); a cell that matches here only adds a ``REVIEW:`` note to
 the gradebook, so a TA can look at an attempt to cheat. Nothing is removed or changed.
+
+Only the first ``MAX_CODE`` characters of a notebook's code are read, and at most ``MAX_HINTS`` cells
+named: an upload of megabytes must not hold up its row (and so the class's outputs) nor fill the
+gradebook. A notebook with more code gets a note saying what was not read, for a person to look at.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ PATTERNS = (
     (r"^\s*!|^\s*%(?!matplotlib\b|config\b)", "runs a shell command or magic"),
 )
 _COMPILED = [(re.compile(p), why) for p, why in PATTERNS]
+MAX_CODE = 40_000  # characters of code read per notebook: about 6 times the longest reference notebook's
+MAX_HINTS = 10  # cells named; the rest are counted
 
 
 def _without_comments(source: str) -> list[str]:
@@ -62,12 +68,30 @@ def suspicious_lines(source: str) -> list[tuple[int, str]]:
     return found
 
 
+def too_long(total: int) -> str:
+    """The note for a notebook with more code than MAX_CODE: one line, for the TA."""
+    return f"{total:,} characters of code, only the first {MAX_CODE:,} read for these hints: look at the rest"
+
+
 def hints(nb: nbformat.NotebookNode) -> list[str]:
-    """One note per suspicious code cell: ``cell N line L <reason>`` (cells counted from 1)."""
-    notes = []
+    """One note per suspicious code cell: ``cell N line L <reason>`` (cells counted from 1), the
+    first MAX_HINTS of them; a notebook with more than MAX_CODE characters of code also gets a note
+    that the rest was not read."""
+    notes, found, left, total = [], 0, MAX_CODE, 0
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code":
-            hits = suspicious_lines(cell.source)
-            if hits:
+        if cell.cell_type != "code":
+            continue
+        total += len(cell.source)
+        if left <= 0:
+            continue
+        source, left = cell.source[:left], left - len(cell.source)
+        hits = suspicious_lines(source)
+        if hits:
+            found += 1
+            if found <= MAX_HINTS:
                 notes.append(f"cell {index + 1} line {hits[0][0]} {hits[0][1]}")
+    if found > MAX_HINTS:
+        notes.append(f"and {found - MAX_HINTS} more cells like these")
+    if total > MAX_CODE:
+        notes.append(too_long(total))
     return notes

@@ -14,11 +14,10 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-from otter.test_files import ExceptionTestFile
-from otter.test_files.abstract_test import TestCaseResult
 
 from student_utils import failures
 
+from ..otter_tests import ExceptionTestFile, TestCaseResult
 from ..text import one_line
 from .given import Given
 from .outcome import CaseResult

@@ -62,7 +62,7 @@ def segments(source: str, given: set[str] = frozenset()) -> list[list[Symbol]] |
     None where the cell does not parse (a magic, a syntax error)."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     try:
         body = _Rewrite().visit(tree).body
@@ -81,16 +81,19 @@ def segments(source: str, given: set[str] = frozenset()) -> list[list[Symbol]] |
         else:
             found.append(_emit(node))
 
-    for stmt in body:
-        if _text(stmt) in given:
-            continue
-        if isinstance(stmt, DEFS):
-            if loose:
-                found.append(loose)
-                loose = []
-            definition(stmt)
-        else:
-            loose.extend(_emit(stmt))
+    try:
+        for stmt in body:
+            if _text(stmt) in given:
+                continue
+            if isinstance(stmt, DEFS):
+                if loose:
+                    found.append(loose)
+                    loose = []
+                definition(stmt)
+            else:
+                loose.extend(_emit(stmt))
+    except RecursionError:  # code nested deeper than the rewrite's own visit reached
+        return None
     if loose:
         found.append(loose)
     return [s for s in found if s]
@@ -101,13 +104,16 @@ def statements(source: str) -> set[str]:
     are left out of every submission, however the student spaced or parenthesised them."""
     try:
         body = _Rewrite().visit(ast.parse(source)).body
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     found = set()
-    for stmt in body:
-        found.add(_text(stmt))
-        if isinstance(stmt, ast.ClassDef):
-            found.update(_text(s) for s in stmt.body)
+    try:
+        for stmt in body:
+            found.add(_text(stmt))
+            if isinstance(stmt, ast.ClassDef):
+                found.update(_text(s) for s in stmt.body)
+    except RecursionError:
+        return set()
     return found
 
 

@@ -73,6 +73,7 @@ FUNCTION_SIZE = 6.0  # rarity-weighted fingerprints a function needs to count: a
 THRESHOLD = 3.0
 NEAR = 5  # pairs below THRESHOLD the report shows, for a TA who wants to look further
 CONTEXT = 2  # lines shown around matching code
+WIDTH = 300  # characters shown of a line of code: the report shows code, not a line of megabytes
 HINT = (
     "A hint for a person to look at, never a verdict; it changed no score. Each pair below gave the same "
     "rare wrong answers to the judge's hidden inputs, or shares code few others have (with names, literals, "
@@ -94,6 +95,7 @@ class Graded:
     name: str
     cells: list[str]
     evidence: dict[str, str]
+    cut: bool = False  # cells past MAX_CODE were left out (``graded``)
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ class Pair:
 
 
 def graded(row, cells: list[str]) -> Graded:
-    """A ``grading.judge.outcome.Row`` with the submission's code cells."""
+    """A ``grading.judge.outcome.Row`` with the submission's code cells, only their first MAX_CODE
+    characters kept (the rest is never read, and kept in memory for the whole class it would add up)."""
     evidence = {
         f"{question}/{case.test}/{call}": outcome
         for question, cases in row.cases.items()
@@ -137,7 +140,8 @@ def graded(row, cells: list[str]) -> Graded:
         if not case.passed
         for call, outcome in case.evidence.items()
     }
-    return Graded(row.submission, list(cells), evidence)
+    kept, cut = capped(list(cells))
+    return Graded(row.submission, kept, evidence, cut)
 
 
 def common_limit(class_size: int, most: int) -> int:
@@ -193,7 +197,7 @@ def _segment_starts(source: str) -> list[int]:
     other statements, so that no k-gram spans two functions and their order does not matter."""
     try:
         body = ast.parse(source).body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # MemoryError: the parser's own stack
         return []
     starts, after_definition = [], False
     for stmt in body:
@@ -294,6 +298,14 @@ def capped(cells: list[str]) -> tuple[list[str], bool]:
         kept.append(source[:left])
         left -= len(kept[-1])
     return kept, sum(map(len, cells)) > MAX_CODE
+
+
+def capped_note(names: list[str]) -> str:
+    """One line for the TA: whose code was compared only in part."""
+    return (
+        f"Code cut at {MAX_CODE:,} characters for similarity (the rest was not compared; look at it "
+        f"yourself): {', '.join(names)}"
+    )
 
 
 def _blocks(holders: dict, limit: int) -> dict[tuple[int, int], list]:
@@ -434,7 +446,7 @@ def compare(subs: list[Graded], skeleton: list[str]) -> Flagged:
         score = _behaviour_score(shared) + code
         if score > 0:
             scored.append(Pair(subs[i].name, subs[j].name, score, tuple(shared), share, lines_a, lines_b, whole))
-    return Flagged(scored, len(subs), [s.name for s, c in zip(subs, cut) if c])
+    return Flagged(scored, len(subs), [s.name for s, c in zip(subs, cut) if c or s.cut])
 
 
 def _functions_score(whole: int) -> float:
@@ -515,7 +527,8 @@ def _code_html(sub: Graded, lines: tuple[tuple[int, int], ...]) -> str:
         for previous, n in zip([None, *shown], shown):
             if previous is not None and n != previous + 1:
                 rows.append("…")
-            text = html.escape(f"{n:>3}  {source[n - 1]}")
+            line = source[n - 1] if len(source[n - 1]) <= WIDTH else source[n - 1][:WIDTH] + " …"
+            text = html.escape(f"{n:>3}  {line}")
             rows.append(f"<mark>{text}</mark>" if n in marked[cell] else text)
         parts.append(
             f"<div>code cell {cell + 1}</div>"
@@ -604,8 +617,7 @@ def _distribution_html(pairs: list[Pair]) -> str:
             f"<th>rare wrong answers in common</th><th>code in common</th></tr>{rows}</table>"
         )
     if getattr(pairs, "capped", []):
-        names = html.escape(", ".join(pairs.capped))
-        parts.append(f"<p>Only the first {MAX_CODE:,} characters of code were compared for: {names}.</p>")
+        parts.append(f"<p>{html.escape(capped_note(pairs.capped))}</p>")
     return "\n".join(parts)
 
 

@@ -17,6 +17,8 @@ from conftest import course_digest
 
 from grading.layout import ROOT, autograder_zip, examples_dir
 
+pytestmark = pytest.mark.redteam  # make test-redteam (CI runs it): its own target keeps make test near 12 minutes
+
 CASES = [(a, name) for a in ATTACKED for name in attacks.for_assignment(a)]
 
 
@@ -156,3 +158,35 @@ def test_a_notebook_that_tells_the_runs_of_a_checkpoint_apart_gains_nothing(tric
     assert rows["hedge"].score <= max(rows["first"].score, rows["second"].score), {
         k: r.questions for k, r in rows.items()
     }
+
+
+def test_a_notebook_that_learns_the_kept_back_images_gets_no_leaderboard_entry(tricked):
+    """05's kept-back images are FashionMNIST's public test images 8000-9999: a notebook can carry them
+    with their labels and train on them. Its points are what the same recipe earns on training
+    images, and a value above what the fixed network learns from the training images (Question 5's
+    ceiling) is kept off the leaderboard; the honest notebook beside it keeps its entry."""
+    rows = tricked("05-fashion-mnist")
+    cheat, honest = (
+        rows["learns-the-kept-back-images-by-heart-cheat"],
+        rows["learns-the-kept-back-images-by-heart-honest"],
+    )
+    assert cheat.leaderboard == [], cheat.leaderboard
+    assert [entry["name"] for entry in honest.leaderboard] == ["accuracy on the 2,000 kept-back test images"]
+    assert honest.leaderboard[0]["value"] < 0.93
+
+
+@pytest.mark.parametrize(
+    "assignment, attack",
+    [
+        ("03-trainer", "fakes-training-at-scale"),
+        ("04-bce-classifier", "fakes-long-runs"),
+        ("04-bce-classifier", "accuracy-made-up-at-scale"),
+        ("05-fashion-mnist", "fakes-training-at-scale"),
+    ],
+)
+def test_a_function_that_fakes_at_the_later_questions_scale_earns_no_follow_through(tricked, assignment, attack):
+    """Exact on every small check, one cheap test lost on purpose, and faking on the later questions'
+    data (told apart by size): no question scores more than in the honest notebook beside it."""
+    rows = tricked(assignment)
+    cheat, honest = rows[f"{attack}-cheat"], rows[f"{attack}-honest"]
+    assert all(cheat.questions[q] <= honest.questions[q] for q in cheat.questions), (cheat.questions, honest.questions)

@@ -35,6 +35,7 @@ def fresh(tmp_path_factory):
     return get
 
 
+@pytest.mark.author  # make test-author: otter assign and the judge, run again from scratch
 def test_generated_files_are_up_to_date(assignment, fresh):
     tmp_path = fresh(assignment)
     for where in (student_dir, autograder_dir, examples_dir):

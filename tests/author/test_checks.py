@@ -81,14 +81,14 @@ MISTAKES = [
     (  # a positional tolerance (rtol) of torch.allclose, stated nowhere in Question 1 or the opening text
         "03-trainer",
         "torch.allclose(model(x), by_hand, atol=1e-5)",
-        "torch.allclose(model(x), by_hand, 1e-3)",
+        "torch.allclose(model(x), by_hand, 2e-3)",
         "q1: test_q1_class (cell",
     ),
     (  # the same, as a method: `a.allclose(b, rtol)`
         "03-trainer",
         "torch.allclose(model(x), by_hand, atol=1e-5)",
-        "model(x).allclose(by_hand, 1e-3)",
-        "holds students to 0.001, a bar the text of q1 never states",
+        "model(x).allclose(by_hand, 2e-3)",
+        "holds students to 0.002, a bar the text of q1 never states",
     ),
     (  # behaves_as's tolerance
         "04-bce-classifier",
@@ -191,6 +191,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.author  # make test-author: otter assign and the judge, run again from scratch
 def test_a_misspelt_hidden_that_reaches_otter_is_refused_before_anything_is_written(tmp_path, monkeypatch):
     """With the header check out of the way, otter ships ``hiden: true``'s test to students; the check
     of what otter wrote refuses it, and the course's previous files stay as they were."""
@@ -225,6 +226,7 @@ def test_make_student_stops_on_it_before_writing_anything(tmp_path, monkeypatch)
     assert not out.exists()
 
 
+@pytest.mark.author  # make test-author: otter assign and the judge, run again from scratch
 def test_make_student_writes_only_once_the_judge_accepts_the_reference(tmp_path, monkeypatch, capsys):
     """The judge grades what was built in a scratch root; a refusal there leaves the course as it was,
     and an acceptance moves the files into place. (The verdicts stand in for the judge's: grading for

@@ -9,13 +9,17 @@ import json
 import pytest
 from conftest import run_all
 
+from grading import course
 from grading.course import ASSIGNMENT_IDS
-from grading.gradescope import MEMORY_NEEDED
 from grading.layout import examples_dir
 
 NOTEBOOKS = ("reference", "unanswered")
 # The setting the README states for each assignment that needs more than Gradescope's 768 MB.
-MEMORY = {a: setting.replace(" GB", "g") for a, (setting, _) in MEMORY_NEEDED.items()}
+MEMORY = {
+    a: f"{course.facts(a)['gradescope_memory_gb']:g}g"
+    for a in ASSIGNMENT_IDS
+    if course.facts(a)["gradescope_memory_gb"]
+}
 
 
 @pytest.fixture(scope="session")

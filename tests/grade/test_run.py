@@ -8,11 +8,13 @@ import json
 import os
 import re
 
+import nbformat
 import pytest
 
 from grading.grade.pool import Graders
 from grading.grade.run import grade_folder
 from grading.judge.grader import Config
+from grading.judge.outcome import MAX_CELL_CHARS
 from grading.layout import examples_dir
 
 
@@ -121,3 +123,15 @@ def test_ctrl_c_stops_the_run_at_once_and_keeps_what_was_graded(tmp_path):
     left = [line for line in found.splitlines() if line.split()[1][0] != "Z"]  # a zombie runs nothing
     assert not left, f"processes left behind: {left}"
     assert len(book.read_text().splitlines()) >= 2
+
+
+def test_a_cell_of_megabytes_is_left_out_and_the_rest_graded(tmp_path, grade):
+    """A code cell over MAX_CELL_CHARS is never sent to the job (IPython alone would spend minutes
+    preparing it): its note says so, and every answer in the other cells keeps its points."""
+    nb = nbformat.read(examples_dir("01-gradient-descent") / "reference.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("data = [" + "0," * (MAX_CELL_CHARS // 2) + "]"))
+    (tmp_path / "subs").mkdir()
+    nbformat.write(nb, tmp_path / "subs" / "padded.ipynb")
+    (row,) = grade("01-gradient-descent", tmp_path / "subs")
+    assert row.score == row.max_score, row.note
+    assert f"cell {len(nb.cells)} holds more than {MAX_CELL_CHARS:,} characters of code" in row.note, row.note

@@ -330,6 +330,76 @@ def train_epoch_trains_on(train_epoch, X: torch.Tensor, y: torch.Tensor) -> bool
     return any(not torch.equal(b, p.detach().cpu()) for b, p in zip(before, probe.parameters()))
 
 
+def same_at_scale(yours, reference, small, scale, tol: float = 1e-3) -> tuple[bool, bool]:
+    """Whether your training function behaves at a later question's scale as it does on the small
+    checks, for the trained weights and for the losses it reports: ``(weights, losses)``.
+
+    ``yours(case)`` and ``reference(case)`` each train what ``case()`` builds afresh (the same
+    seeded model, optimizer and data) and return ``(parameters, losses)``. ``small`` are small cases,
+    ``scale`` one of the later question's size and length on data your notebook never held. An
+    aspect counts as the same when your function disagrees with the reference on every small case
+    (an honest mistake, such as a forgotten ``zero_grad``, shows everywhere), or agrees at scale too
+    (within ``tol``, relative above 1). A function exact on the small checks but not at scale gets
+    no follow-through: a later question accepts what it leads to only when it behaves the same.
+
+    >>> def fit(case, scale=1.0):
+    ...     w = case()
+    ...     return [w * scale], [float(w)]
+    >>> cases = [lambda: torch.tensor(1.0), lambda: torch.tensor(2.0)]
+    >>> same_at_scale(fit, fit, cases[:1], cases[1])
+    (True, True)
+    >>> fakes = lambda case: fit(case, 1.0 if float(case()) < 2 else 0.0)
+    >>> same_at_scale(fakes, fit, cases[:1], cases[1])
+    (False, True)
+    """
+
+    def agree(case) -> tuple[bool, bool]:
+        try:
+            got_params, got_losses = yours(case)
+            got_params = [torch.as_tensor(p).detach().cpu().double() for p in got_params]
+            got_losses = [float(v) for v in got_losses]
+        except Exception:  # a crash, or an answer of another kind: no agreement
+            return False, False
+        want_params, want_losses = reference(case)
+        want_params = [torch.as_tensor(p).detach().cpu().double() for p in want_params]
+        weights = len(got_params) == len(want_params) and all(
+            g.shape == w.shape and bool(((g - w).abs() <= tol * w.abs().clamp(min=1.0)).all())
+            for g, w in zip(got_params, want_params)
+        )
+        losses = len(got_losses) == len(want_losses) and all(
+            abs(g - float(w)) <= tol * max(1.0, abs(float(w))) for g, w in zip(got_losses, want_losses)
+        )
+        return weights, losses
+
+    at_small = [agree(case) for case in small]
+    at_scale = agree(scale)
+    return tuple(big or not any(s[k] for s in at_small) for k, big in enumerate(at_scale))
+
+
+def accuracy_right(accuracy, sizes, seed: int = 0) -> bool:
+    """Whether 04's ``accuracy`` counts right on random 0/1 labels of each of ``sizes`` (shapes
+    ``(N, 1)`` against ``(N,)``, and both flat): a later question accepts what your own
+    ``accuracy`` says only when it is right at that question's size.
+
+    >>> right = lambda a, b: (a.flatten() == b.flatten()).float().mean().item()
+    >>> accuracy_right(right, (4, 200)), accuracy_right(lambda a, b: 0.9876 if len(a) == 200 else right(a, b), (4, 200))
+    (True, False)
+    """
+    gen = torch.Generator().manual_seed(seed)
+    for n in sizes:
+        a = torch.randint(0, 2, (n, 1), generator=gen).float()
+        b = torch.randint(0, 2, (n,), generator=gen).float()
+        want = sum(int(u == v) for u, v in zip(a.flatten().tolist(), b.tolist())) / n  # counted one by one
+        for left, right in ((a, b), (a.flatten(), b)):
+            try:
+                got = float(accuracy(left, right))
+            except Exception:
+                return False
+            if not abs(got - want) < 1e-6:
+                return False
+    return True
+
+
 def assert_trains(name: str, trains: bool) -> None:
     """Fail, saying why, a check whose points rest on the training function ``name`` when that
     function does not lower the loss of a fresh model."""

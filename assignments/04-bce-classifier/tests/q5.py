@@ -9,7 +9,7 @@ points = 3
     success_message="blob_model is a Linear(2, 1) that outputs one logit per point, with no sigmoid.")
 def test_q5_public(blob_model, blob_losses, blob_acc, train_classifier):
     import torch
-    from student_utils.testing import lowers_loss, seeded
+    from student_utils.testing import assert_trains, lowers_loss, seeded
     n_params = sum((p.numel() for p in blob_model.parameters()))
     assert n_params == 3, f'nn.Linear(2, 1) has 3 parameters (2 weights and a bias), blob_model has {n_params}'
     with torch.no_grad():
@@ -21,7 +21,8 @@ def test_q5_public(blob_model, blob_losses, blob_acc, train_classifier):
     with seeded(0):
         probe, other = (torch.nn.Linear(2, 1), torch.nn.Linear(2, 1))
     trains = lowers_loss(probe, X, y, torch.nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, X, y, lr=0.1, num_epochs=3))
-    yours = len(train_classifier(other, X, y, lr=0.1, num_epochs=100)) if trains else 100
+    assert_trains('train_classifier', trains)
+    yours = len(train_classifier(other, X, y, lr=0.1, num_epochs=100))
     assert len(blob_losses) in (100, yours), f'100 epochs should give 100 losses, got {len(blob_losses)}'
     try:
         acc = float(blob_acc)

@@ -10,7 +10,7 @@ points = 4
 def test_q7_public(make_circle_model, circle_model, circle_losses, circle_acc, train_classifier):
     import torch
     from torch import nn
-    from student_utils.testing import behaves_as, lowers_loss, seeded
+    from student_utils.testing import assert_trains, behaves_as, lowers_loss, seeded
     model = make_circle_model()
     assert isinstance(model, nn.Module), f'make_circle_model should return a module, got {type(model).__name__}'
     n_params = sum((p.numel() for p in model.parameters()))
@@ -26,7 +26,8 @@ def test_q7_public(make_circle_model, circle_model, circle_losses, circle_acc, t
     with seeded(0):
         fresh, again = (nn.Linear(2, 1), nn.Linear(2, 1))
     trains = lowers_loss(fresh, X, y, nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, X, y, lr=0.1, num_epochs=3))
-    yours = len(train_classifier(again, X, y, lr=0.1, num_epochs=300)) if trains else 300
+    assert_trains('train_classifier', trains)
+    yours = len(train_classifier(again, X, y, lr=0.1, num_epochs=300))
     assert len(circle_losses) in (300, yours), f'300 epochs should give 300 losses, got {len(circle_losses)}'
     try:
         acc = float(circle_acc)

@@ -26,7 +26,7 @@ def test_q5_beats_a_line(nl_model, nl_losses, X_nl, y_nl, trainer, NonlinearRegr
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
-    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, still_charged, tiny_regression, trains_on, uses_its_parameters
+    from student_utils.testing import check_thresholds, failing, flat_mse, linear_layers, lowers_loss, same_at_scale, seeded, still_charged, tiny_regression, trains_on, uses_its_parameters
     A = torch.cat([X_nl, torch.ones_like(X_nl)], dim=1).double()
     sol = torch.linalg.lstsq(A, y_nl.double()[:, None]).solution
     line_mse = ((A @ sol).flatten() - y_nl.double()).pow(2).mean().item()
@@ -41,16 +41,53 @@ def test_q5_beats_a_line(nl_model, nl_losses, X_nl, y_nl, trainer, NonlinearRegr
 
     def loss_checks(losses):
         return [('q5 last epoch loss / first epoch loss', losses[-1] / losses[0], 0.3, False)]
+
+    def case(X, y, batch_size, epochs, net, make_optimizer, seed):
+
+        def make():
+            with seeded(seed):
+                model = net()
+            loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
+            return (model, make_optimizer(model), loader, epochs)
+        return make
+
+    def reference(make):
+        model, optimizer, loader, epochs = make()
+        losses = []
+        for _ in range(epochs):
+            total = 0.0
+            for xb, yb in loader:
+                optimizer.zero_grad()
+                loss = nn.functional.mse_loss(model(xb).flatten(), yb)
+                loss.backward()
+                optimizer.step()
+                total += loss.item()
+            losses.append(total / len(loader))
+        return (list(model.parameters()), losses)
+    g = torch.Generator().manual_seed(30)
+    Xa, Xb, Xc = (torch.randn(4, 1, generator=g), torch.randn(12, 2, generator=g), torch.randn(10, 3, generator=g))
+    sgd = lambda lr, wd=0.0: lambda m: torch.optim.SGD(m.parameters(), lr=lr, weight_decay=wd)
+    small = [case(Xa, 2 * Xa.flatten(), 2, 2, lambda: nn.Linear(1, 1), sgd(0.01), 1), case(Xb, Xb @ torch.tensor([1.5, -2.0]) + 0.5, 4, 3, lambda: nn.Linear(2, 1), sgd(0.1), 2), case(Xc, torch.sin(Xc.sum(1)), 4, 2, lambda: nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(), nn.Linear(4, 1)), sgd(0.3), 3)]
+
+    def yours(make):
+        model, optimizer, loader, epochs = make()
+        return (list(model.parameters()), trainer(model, nn.MSELoss(), optimizer, loader, epochs))
     model_found, loss_found = (model_checks(nl_model), loss_checks(nl_losses))
     if failing(model_found + loss_found):
         model, X, y, loader = tiny_regression()
         trains = lowers_loss(model, X, y, flat_mse, lambda m: trainer(m, nn.MSELoss(), torch.optim.SGD(m.parameters(), lr=0.05), loader, 3))
         twin = NonlinearRegressor(1, 20, 1)
         trains = trains and trains_on(trainer, X_nl, y_nl, 50)
+        if trains:
+            gj = torch.Generator().manual_seed(5050)
+            Xj = torch.rand(300, 1, generator=gj) * 6 - 3
+            yj = (3 * torch.sin(1.5 * Xj) + 0.5 * Xj ** 2).flatten() + 0.3 * torch.randn(300, generator=gj)
+            net = lambda: nn.Sequential(nn.Linear(1, 20), nn.Sigmoid(), nn.Linear(20, 1))
+            same = same_at_scale(yours, reference, small, case(Xj, yj, 50, 80, net, lambda m: torch.optim.Adam(m.parameters(), lr=0.05), 5), tol=0.001)
         if trains and uses_its_parameters(twin, X_nl[:8]) and (charged.get('q2') or charged.get('q4')):
             loader = DataLoader(TensorDataset(X_nl, y_nl), batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(4))
             twin_losses = trainer(twin, nn.MSELoss(), torch.optim.Adam(twin.parameters(), lr=0.05), loader, 80)
-            model_found = still_charged(model_found, model_checks(twin))
-            loss_found = still_charged(loss_found, loss_checks(twin_losses))
+            model_found = still_charged(model_found, model_checks(twin)) if same[0] else model_found
+            loss_found = still_charged(loss_found, loss_checks(twin_losses)) if same[1] else loss_found
     check_thresholds(model_found + loss_found)
 

@@ -10,7 +10,7 @@ points = 4
 def test_q7_public(make_circle_model, circle_model, circle_losses, circle_acc, train_classifier):
     import torch
     from torch import nn
-    from student_utils.testing import behaves_as, lowers_loss, seeded
+    from student_utils.testing import assert_trains, behaves_as, lowers_loss, seeded
     model = make_circle_model()
     assert isinstance(model, nn.Module), f'make_circle_model should return a module, got {type(model).__name__}'
     n_params = sum((p.numel() for p in model.parameters()))
@@ -26,7 +26,8 @@ def test_q7_public(make_circle_model, circle_model, circle_losses, circle_acc, t
     with seeded(0):
         fresh, again = (nn.Linear(2, 1), nn.Linear(2, 1))
     trains = lowers_loss(fresh, X, y, nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, X, y, lr=0.1, num_epochs=3))
-    yours = len(train_classifier(again, X, y, lr=0.1, num_epochs=300)) if trains else 300
+    assert_trains('train_classifier', trains)
+    yours = len(train_classifier(again, X, y, lr=0.1, num_epochs=300))
     assert len(circle_losses) in (300, yours), f'300 epochs should give 300 losses, got {len(circle_losses)}'
     try:
         acc = float(circle_acc)
@@ -49,8 +50,8 @@ def test_q7_architecture(make_circle_model):
 @test_case(points=1, hidden=True)
 def test_q7_fresh_points(circle_model, circle_losses, X_circles_np, y_circles_np, train_classifier, charged):
     import torch
-    from sklearn.datasets import make_circles
-    from student_utils.testing import check_thresholds, classifier_trains_on, failing, lowers_loss, seeded, still_charged
+    from sklearn.datasets import make_blobs, make_circles
+    from student_utils.testing import check_thresholds, classifier_trains_on, failing, lowers_loss, same_at_scale, seeded, still_charged
     Xn, yn = make_circles(n_samples=1000, noise=0.1, factor=0.5, random_state=654)
     X_fresh, y_fresh = (torch.tensor(Xn, dtype=torch.float32), torch.tensor(yn, dtype=torch.float32).reshape(-1, 1))
 
@@ -61,6 +62,37 @@ def test_q7_fresh_points(circle_model, circle_losses, X_circles_np, y_circles_np
 
     def loss_checks(losses):
         return [('q7 final loss / first loss', losses[-1] / losses[0], 0.2, False)]
+
+    def case(X, y, lr, epochs, net, seed):
+
+        def make():
+            with seeded(seed):
+                model = net()
+            return (model, X, y, lr, epochs)
+        return make
+
+    def yours(make):
+        model, X, y, lr, epochs = make()
+        return (list(model.parameters()), train_classifier(model, X, y, lr=lr, num_epochs=epochs))
+
+    def reference(make):
+        model, X, y, lr, epochs = make()
+        optimizer, losses = (torch.optim.Adam(model.parameters(), lr=lr), [])
+        for _ in range(epochs):
+            optimizer.zero_grad()
+            z = model(X)
+            loss = (torch.nn.functional.softplus(z) - y * z).mean()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        return (list(model.parameters()), losses)
+
+    def points(Xn, yn):
+        return (torch.tensor(Xn, dtype=torch.float32), torch.tensor(yn, dtype=torch.float32).reshape(-1, 1))
+    g = torch.Generator().manual_seed(40)
+    Xx = torch.randn(60, 2, generator=g)
+    line = lambda: torch.nn.Linear(2, 1)
+    small = [case(torch.tensor([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]), torch.tensor([[1.0], [0.0], [0.0], [1.0]]), 0.1, 3, line, 1), case(Xx, (Xx[:, :1] * Xx[:, 1:] > 0).float(), 0.03, 25, lambda: torch.nn.Sequential(torch.nn.Linear(2, 6), torch.nn.ReLU(), torch.nn.Linear(6, 1)), 2), case(*points(*make_blobs(n_samples=150, centers=[[-2.0, 0.0], [2.0, 0.0]], cluster_std=0.7, random_state=3)), 0.1, 60, line, 3)]
     model_found, loss_found = (model_checks(circle_model), loss_checks(circle_losses))
     if failing(model_found + loss_found):
         X = torch.tensor(X_circles_np, dtype=torch.float32)
@@ -71,14 +103,17 @@ def test_q7_fresh_points(circle_model, circle_losses, X_circles_np, y_circles_np
         Xs, ys = (torch.tensor([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]), torch.tensor([[1.0], [0.0], [0.0], [1.0]]))
         if lowers_loss(probe, Xs, ys, torch.nn.BCEWithLogitsLoss(), lambda m: train_classifier(m, Xs, ys, lr=0.1, num_epochs=3)) and charged.get('q4'):
             if classifier_trains_on(train_classifier, X, y):
+                net = lambda: torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+                same = same_at_scale(yours, reference, small, case(*points(*make_circles(n_samples=300, noise=0.1, factor=0.5, random_state=7171)), 0.05, 300, net, 7), tol=0.001)
                 twin_losses = train_classifier(twin, X, y, lr=0.05, num_epochs=300)
-                model_found = still_charged(model_found, model_checks(twin))
-                loss_found = still_charged(loss_found, loss_checks(twin_losses))
+                model_found = still_charged(model_found, model_checks(twin)) if same[0] else model_found
+                loss_found = still_charged(loss_found, loss_checks(twin_losses)) if same[1] else loss_found
     check_thresholds(model_found + loss_found)
 
 @test_case(points=0.5, hidden=True)
 def test_q7_train_accuracy(circle_model, circle_acc, X_circles_np, y_circles_np, X_circles, y_circles, predict, accuracy, charged):
     import torch
+    from student_utils.testing import accuracy_right
     X = torch.tensor(X_circles_np, dtype=torch.float32)
     y = torch.tensor(y_circles_np, dtype=torch.float32).reshape(-1, 1)
     with torch.no_grad():
@@ -86,6 +121,7 @@ def test_q7_train_accuracy(circle_model, circle_acc, X_circles_np, y_circles_np,
     if abs(float(circle_acc) - want) < 1e-06:
         return
     known = abs(float(accuracy(torch.tensor([1.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0.0, 0.0, 1.0]))) - 0.75) < 1e-06
+    known = known and accuracy_right(accuracy, (len(X_circles_np),))
     yours = accuracy(predict(circle_model, X_circles), y_circles)
     assert known and charged.get('q3') and (abs(float(circle_acc) - float(yours)) < 1e-06), f"circle_model's training accuracy is {want:.4f}, circle_acc is {circle_acc}"
 
