@@ -85,12 +85,17 @@ def _unused_loopback_url() -> str:
         return f"http://127.0.0.1:{s.getsockname()[1]}/"
 
 
+@functools.cache
+def _gzipped(name: str) -> bytes:
+    """A course copy's file, gzipped as Zalando serves it (once a session: 8 MB at level 9 takes seconds)."""
+    return gzip.compress(gzip.open(data.find_file(name, COURSE_COPY)).read())
+
+
 def _mirror_of(folder: Path, **replace: bytes) -> Path:
     """The course copy's test files, gzipped as Zalando serves them, with some files' bytes replaced."""
     folder.mkdir()
     for name in TEST_FILES:
-        raw = gzip.open(data.find_file(name, COURSE_COPY)).read()
-        (folder / f"{name}.gz").write_bytes(replace.get(name, gzip.compress(raw)))
+        (folder / f"{name}.gz").write_bytes(replace[name] if name in replace else _gzipped(name))
     return folder
 
 

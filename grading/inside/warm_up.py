@@ -1,5 +1,5 @@
-"""What torch and matplotlib do on first use in a process, done before any submission: the zygote
-does it once before it forks its jobs, and each judge worker before its tests."""
+"""What torch and matplotlib do on first use in a process, done once by the zygote before it forks
+its jobs."""
 
 
 def optimizers() -> None:
