@@ -19,6 +19,7 @@ OTTER_CONFIG = "otter_config.json"
 GIVEN = "given.py"  # the cells tagged `given`, which the judge runs itself
 CHECKPOINTS = "checkpoints.json"  # the cells tagged `checkpoint`, with the question each answers
 COURSE = "course.json"  # assignment id, data sets, time limits
+WRITTEN = "written.json"  # the written questions a TA grades: name, points, prompt, model answer, rubric
 REQUIREMENTS = "requirements.txt"
 RUN_AUTOGRADER, SETUP = "run_autograder", "setup.sh"  # Gradescope's entry point and image build
 FILES = "files/"  # the grader's own code and student_utils, as Gradescope imports them
@@ -80,6 +81,10 @@ class Bundle:
     def checkpoints(self) -> list[dict]:
         return json.loads(self.read(CHECKPOINTS))
 
+    def written(self) -> list[dict]:
+        """The written questions (none in a zip made before they existed)."""
+        return json.loads(self.read(WRITTEN)) if WRITTEN in self.names() else []
+
 
 def _natural(name: str) -> tuple:
     stem = Path(name).stem
@@ -93,10 +98,17 @@ class AutograderInfo:
     name: str  # the assignment name otter checks notebooks against
     questions: dict[str, float]  # question name -> points (its cases' points, as otter resolves them), in order
     hidden_cases: dict[str, list[bool]]  # question name -> hidden flag of each test case, in order
+    written: tuple = ()  # ``grading.written.WrittenQuestion``s, graded by a TA (not in ``questions``)
 
     @property
     def max_score(self) -> float:
+        """The tests' points: the written questions' are added once a TA has marked them."""
         return sum(self.questions.values())
+
+    @property
+    def total_points(self) -> float:
+        """Every point of the assignment: the tests' and the written questions'."""
+        return self.max_score + sum(q.points for q in self.written)
 
 
 def read_autograder(path: Path) -> AutograderInfo:
@@ -106,8 +118,14 @@ def read_autograder(path: Path) -> AutograderInfo:
     for tf in bundle.test_files():
         questions[tf.name] = float(sum(tc.points or 0 for tc in tf.test_cases))
         hidden[tf.name] = [bool(tc.hidden) for tc in tf.test_cases]
+    from .written import WrittenQuestion
+
     return AutograderInfo(
-        path=Path(path), name=bundle.otter_config()["assignment_name"], questions=questions, hidden_cases=hidden
+        path=Path(path),
+        name=bundle.otter_config()["assignment_name"],
+        questions=questions,
+        hidden_cases=hidden,
+        written=tuple(WrittenQuestion(**q) for q in bundle.written()),
     )
 
 

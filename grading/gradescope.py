@@ -173,7 +173,9 @@ def results(row: Row, info) -> dict:
     """Gradescope's results format, laid out as otter lays it out: a visible summary of the public
     tests, then one entry per question that students see once the instructor publishes the grades
     (Gradescope's ``after_published``); ``execution_time`` is the grading's, in seconds; the
-    ``leaderboard`` holds what the tests measured themselves (05: the accuracy on the kept-back images)."""
+    ``leaderboard`` holds what the tests measured themselves (05: the accuracy on the kept-back images);
+    each written question's answer is an entry of its own, as text with no score, for the TA who
+    grades it by hand in Gradescope (the README says how)."""
     public = [line for q in info.questions for line in feedback.question(row, q, 0, False, public_only=True)]
     tests = [
         {
@@ -191,6 +193,17 @@ def results(row: Row, info) -> dict:
                 "max_score": points,
                 "visibility": "after_published",
                 "output": "\n".join(feedback.question(row, q, points, True)),
+            }
+        )
+    for q in info.written:  # no score here: the TA grades it in Gradescope, as a question of its own
+        answer = row.written.get(q.name)
+        text = "(left blank)" if answer is None or answer.blank else answer.text
+        tests.append(
+            {
+                "name": f"{q.name} (written, {q.points:g} points: your TA grades it)",
+                "visibility": "visible",
+                "output": f"{q.prompt}\n\nYour answer:\n{text}",
+                "output_format": "text",  # shown as typed: a student's markup is never rendered
             }
         )
     summary = f"{row.status}: {row.score:g} / {row.max_score:g}" + (f" ({row.note})" if row.note else "")

@@ -68,6 +68,16 @@ class Outputs:
         return self.folder / f"{self.assignment}-similarity.csv"
 
     @property
+    def written_csv(self) -> Path:
+        """A TA's marks for the written questions (``outputs.marks``): read, then written back."""
+        return self.folder / f"{self.assignment}-written.csv"
+
+    @property
+    def written_page(self) -> Path:
+        """The page a TA grades the written questions from (``outputs.written_page``)."""
+        return self.folder / f"{self.assignment}-written.html"
+
+    @property
     def canvas(self) -> Path:
         """Grades for Canvas's gradebook import (with a roster)."""
         return self.folder / f"{self.assignment}-canvas.csv"

@@ -9,11 +9,20 @@ from __future__ import annotations
 import attacks
 import gradescope_like
 
+from grading.bundle import read_autograder
 from grading.layout import autograder_zip
 
 
 def _scores(results: dict) -> dict[str, tuple[float, float]]:
     return {t["name"]: (t["score"], t["max_score"]) for t in results["tests"] if "max_score" in t}
+
+
+def _written(assignment: str, results: dict) -> list[str]:
+    """The written questions' entries (for the TA who grades them in Gradescope): one each, no score."""
+    entries = [t for t in results["tests"] if "(written" in t["name"]]
+    assert len(entries) == len(read_autograder(autograder_zip(assignment)).written)
+    assert all("score" not in t and t["output_format"] == "text" for t in entries)
+    return [t["output"] for t in entries]
 
 
 def test_the_zip_is_small_and_its_torch_a_cpu_build(assignment, gradescope_image):
@@ -29,6 +38,7 @@ def test_reference_gets_full_marks_through_the_zip(assignment, gradescope_image)
     scores = _scores(results)
     assert scores and all(score == max_score for score, max_score in scores.values()), results["output"]
     assert "runs as the grader's user" not in results["output"], "the job must get a uid of its own"
+    assert _written(assignment, results) and all("(left blank)" not in out for out in _written(assignment, results))
 
 
 def test_unanswered_gets_zero_and_hidden_results_stay_hidden(assignment, gradescope_image):
@@ -40,6 +50,7 @@ def test_unanswered_gets_zero_and_hidden_results_stay_hidden(assignment, gradesc
     assert results["execution_time"] > 0
     public = next(t for t in results["tests"] if t["name"] == "Public Tests")
     assert public["visibility"] == "visible" and "hidden test" not in public["output"]
+    assert all("(left blank)" in out for out in _written(assignment, results))
 
 
 def test_the_attacks_score_the_same_through_the_zip(gradescope_image):

@@ -267,3 +267,24 @@ def test_files_kept_in_memory_read_as_from_disk(tmp_path, monkeypatch):
     assert np.array_equal(kept, images) and not kept.flags.writeable
     write(images[:1])
     assert su_data.read_idx(gz).shape == (1, 3, 4)
+
+
+def test_check_notebook_reminds_of_a_written_answer_left_as_the_placeholder(tmp_path):
+    """The student notebook as handed out: its written answer cells hold otter's placeholder, which
+    check_notebook names; once written over, it says nothing about them."""
+    import nbformat
+
+    from grading import layout, written
+    from student_utils.notebook_check import problems
+
+    nb = nbformat.read(layout.student_notebook("01-gradient-descent"), as_version=4)
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert (
+        sum("a written answer still reads" in p for p in problems(tmp_path / "a.ipynb"))
+        == len([c for c in nb.cells if c.cell_type == "markdown" and c.source.strip() == written.PLACEHOLDER])
+        > 0
+    )
+    for cell in nb.cells:
+        cell.source = cell.source.replace(written.PLACEHOLDER, "My answer.")
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert not any("written answer" in p for p in problems(tmp_path / "a.ipynb"))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import bundle, course
+from .. import bundle, course, written
 from ..host.bubblewrap import SandboxUnavailable
 from ..layout import (
     GRADESCOPE_FILES,
@@ -150,9 +150,11 @@ def write_zip(target: Path, entries: dict[str, bytes]) -> None:
             zf.writestr(info, entries[name])
 
 
-def autograder_entries(assignment: str, dist: Path, given: str, checkpoints: list[dict]) -> dict[str, bytes]:
-    """What the zip holds: otter's tests and config, the given and checkpoint cells, the judge and
-    its sandbox (``files/``), and Gradescope's setup and entry point."""
+def autograder_entries(
+    assignment: str, dist: Path, given: str, checkpoints: list[dict], questions: list[written.WrittenQuestion]
+) -> dict[str, bytes]:
+    """What the zip holds: otter's tests and config, the given and checkpoint cells, the written
+    questions, the judge and its sandbox (``files/``), and Gradescope's setup and entry point."""
     (raw_zip,) = dist.glob("autograder/*-autograder_*.zip")
     with zipfile.ZipFile(raw_zip) as zf:
         entries = {n: zf.read(n) for n in zf.namelist() if n.startswith(bundle.TESTS) or n == bundle.OTTER_CONFIG}
@@ -163,6 +165,7 @@ def autograder_entries(assignment: str, dist: Path, given: str, checkpoints: lis
             bundle.GIVEN: given.encode(),
             bundle.CHECKPOINTS: (json.dumps(checkpoints, indent=2) + "\n").encode(),
             bundle.COURSE: (json.dumps(facts, indent=2) + "\n").encode(),
+            bundle.WRITTEN: (json.dumps([q.as_dict() for q in questions], indent=2) + "\n").encode(),
             bundle.REQUIREMENTS: ("\n".join(requirements) + "\n").encode(),
             bundle.RUN_AUTOGRADER: (GRADESCOPE_FILES / "run_autograder").read_bytes(),
             bundle.SETUP: (GRADESCOPE_FILES / "setup.sh").read_bytes(),
@@ -200,6 +203,7 @@ def build(assignment: str, root: Path) -> None:
     solution = nbformat.read(solution_notebook(assignment), as_version=4)
     checks.check_course(assignment, solution)
     checks.check(solution)
+    questions = checks.written_questions(solution)
     with tempfile.TemporaryDirectory(prefix=f"assign-{assignment}-") as tmp:
         dist = run_otter_assign(assignment, Path(tmp))
         for notebook in dist.glob("*/*.ipynb"):
@@ -225,7 +229,8 @@ def build(assignment: str, root: Path) -> None:
         )
         (ag_dir / "given.py").write_text(given)
         write_zip(
-            autograder_zip(assignment, root), autograder_entries(assignment, dist, given, checkpoint_cells(reference))
+            autograder_zip(assignment, root),
+            autograder_entries(assignment, dist, given, checkpoint_cells(reference), questions),
         )
 
         demo_class.write(assignment, reference, nbformat.read(student / f"{assignment}.ipynb", as_version=4), root)

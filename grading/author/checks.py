@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .. import course
+from .. import course, written
 from ..judge.testfiles import CHARGED
 from ..judge.unseen import NAMES as UNSEEN_NAMES
 from ..layout import STUDENT_UTILS
@@ -322,6 +322,14 @@ def check_course(assignment: str, nb: nbformat.NotebookNode) -> None:
                     f"cell {number} checks {path!r} before hand-in, but students save this notebook as "
                     f"{assignment}.ipynb"
                 )
+
+
+def written_questions(nb: nbformat.NotebookNode) -> list[written.WrittenQuestion]:
+    """The notebook's written questions (``grading.written``), each with its prompt, model answer and rubric."""
+    try:
+        return written.from_reference(nb)
+    except ValueError as e:
+        raise AuthoringError(str(e)) from None
 
 
 def check(nb: nbformat.NotebookNode) -> None:

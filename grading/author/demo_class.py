@@ -1,7 +1,8 @@
 """A small, realistic class per assignment for ``make demo`` (``examples/<id>/``), written by
 ``make student`` from what the project already knows:
 
-- ``reference.ipynb`` (full marks) and ``unanswered.ipynb`` (the student notebook as handed out);
+- ``reference.ipynb`` (full marks; its written answers are the model answers) and
+  ``unanswered.ipynb`` (the student notebook as handed out);
 - ``mutant-*.ipynb``: students with one typical mistake each (``solutions/students/<id>.toml``);
 - ``variant-*.ipynb``: a correct answer in another style;
 - ``broken.ipynb``: an upload cut off halfway;
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import written
 from ..layout import ROOT, examples_dir
 from . import copied, simulated
 
@@ -54,9 +56,23 @@ def _with_endless_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _answered(reference: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The reference as a student who wrote the model answers hands it in: without otter's
+    placeholder before a written question's model answer, and without the rubric students never see."""
+    nb = nbformat.from_dict(reference)
+    nb.cells = [
+        c
+        for c in nb.cells
+        if c.cell_type != "markdown"
+        or not (c.source.strip() == written.PLACEHOLDER or c.source.lstrip().startswith(written.RUBRIC))
+    ]
+    return nb
+
+
 def write(
     assignment: str, reference: nbformat.NotebookNode, unanswered: nbformat.NotebookNode, root: Path = ROOT
 ) -> None:
+    reference = _answered(reference)
     folder = examples_dir(assignment, root)
     if folder.exists():
         shutil.rmtree(folder)

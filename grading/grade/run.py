@@ -20,7 +20,7 @@ from ..host import limits as host_limits
 from ..judge.grader import Config
 from ..judge.load import InvalidSubmission, load_notebook
 from ..judge.outcome import Row, Status, failed
-from ..outputs import feedback, gradebook, lms, report, similarity
+from ..outputs import feedback, gradebook, lms, marks, report, similarity, written_page
 from ..outputs.cache import ResultCache, key
 from ..text import one_line
 from . import roster as class_roster
@@ -88,7 +88,7 @@ class ClassRun:
         # The LMS files: the roster's own column for this assignment, scaled to its points; the files
         # each student handed in; unreadable files left empty there unless error_as_zero.
         self.target = (
-            lms.canvas_target(assignment, self.ag.max_score, class_roster.grade_columns(roster, assignment))
+            lms.canvas_target(assignment, self.ag.total_points, class_roster.grade_columns(roster, assignment))
             if roster
             else None
         )
@@ -96,6 +96,7 @@ class ClassRun:
         for skip in reversed(older):  # the newest first
             self.files[skip.superseded_by].append(skip.path.relative_to(folder).as_posix())
         self.error_as_zero, self.blank = error_as_zero, set()
+        self.marks = self._read_marks()
         self.total = len(found)
         self.graders, self.own, self.jobs = graders, False, max(1, min(jobs, len(found)))
         self.config = Config(sandbox_mode, (folder.resolve(), out.resolve().parent))
@@ -126,9 +127,21 @@ class ClassRun:
             self.graders, self.own = Graders(self.jobs, self.config), True
         return self.graders
 
+    def _read_marks(self) -> marks.Marks:
+        """The TA's marks for the written questions (``outputs.marks``), from the previous run's file."""
+        return marks.read(self.outputs.written_csv, list(self.ag.written), set(self.paths))
+
+    def _merged(self) -> list[Row]:
+        """The judge's rows with the TA's marks added (the cache keeps the judge's own)."""
+        return marks.merged(self.rows, list(self.ag.written), self.marks)
+
+    @property
+    def _columns(self) -> list[str]:
+        return [*self.ag.questions, *(q.name for q in self.ag.written)]
+
     def _write_gradebook(self) -> None:
         students = (lambda name: lms.student_columns(self.matches, name)) if self.matches else None
-        gradebook.write_csv(self.out, self.rows, list(self.ag.questions), self.bom, students)
+        gradebook.write_csv(self.out, self._merged(), self._columns, self.bom, students)
 
     def _add(self, row: Row) -> None:
         if row.submission in self.newest_notes:
@@ -147,7 +160,7 @@ class ClassRun:
 
     def finish(self) -> list[Row]:
         """Wait for every submission, writing the gradebook after each; then feedback and report."""
-        ag, questions = self.ag, list(self.ag.questions)
+        ag = self.ag
         try:
             with tqdm(
                 total=self.total,
@@ -179,13 +192,18 @@ class ClassRun:
         finally:
             if self.own:
                 self.graders.close(cancel=sys.exc_info()[0] is not None)
-        feedback.write_all(self.rows, ag, self.assignment, self.outputs.feedback, self.show_hidden)
+        self.marks = self._read_marks()  # as the TA left them, read again now that grading is over
+        rows, standing = self._merged(), marks.standing(self.rows, list(ag.written), self.marks)
+        self._write_gradebook()
+        feedback.write_all(rows, ag, self.assignment, self.outputs.feedback, self.show_hidden, standing)
+        if ag.written:
+            self._write_written()
         skips = [(str(s.path.relative_to(self.folder)), s.reason) for s in self.skipped]
         pairs, alike = self._similarity()
         page = report.write(
             self.outputs.report,
             self.assignment,
-            self.rows,
+            rows,
             ag,
             skips,
             roster=self._roster(),
@@ -194,15 +212,15 @@ class ClassRun:
         if self.matches:
             target, blank = self.target, self.blank
             lms.write_canvas(
-                self.outputs.canvas, target.title, target.points, self.matches, self.rows, self.bom,
+                self.outputs.canvas, target.title, target.points, self.matches, rows, self.bom,
                 scale=target.scale, blank=blank,
             )  # fmt: skip
-            lms.write_gradescope(self.outputs.gradescope, self.matches, self.rows, self.bom, blank=blank)
+            lms.write_gradescope(self.outputs.gradescope, self.matches, rows, self.bom, blank=blank)
             lms.write_students(
-                self._students_csv, self.matches, self.rows, self.files, self.bom, scale=target.scale, blank=blank
+                self._students_csv, self.matches, rows, self.files, self.bom, scale=target.scale, blank=blank
             )
         if not self.quiet:
-            print(gradebook.summary(self.rows, questions, ag.max_score))
+            print(gradebook.summary(rows, self._columns, ag.total_points))
             for name, reason in skips:
                 print(f"skipped {one_line(name)}: {reason}")
             if self.matches:
@@ -213,12 +231,37 @@ class ClassRun:
                     print(note)
                 print(f"for the LMS: {self.outputs.canvas}   {self.outputs.gradescope}")
                 print(f"by student (the row that counts, the files it came from): {self._students_csv}")
+            if ag.written:
+                print(self._written_summary(rows))
             if pairs:
                 print(
                     f"{len(pairs)} pairs of submissions look alike (a hint, not a verdict): {self.outputs.similarity}"
                 )
             print(f"gradebook: {self.out}   feedback: {self.outputs.feedback}/   report: {page}")
         return self.rows
+
+    def _student_name(self, submission: str) -> str:
+        student = self.matches.by_submission.get(submission) if self.matches else None
+        return student.name if student else ""
+
+    def _write_written(self) -> None:
+        """The TA's page and the marks file, every mark the old file held written back."""
+        questions = list(self.ag.written)
+        names = self._student_name if self.matches else None
+        written_page.write(self.outputs.written_page, self.assignment, self.rows, questions, self.marks, names)
+        marks.write(self.outputs.written_csv, self.rows, questions, self.marks, names, self.bom)
+
+    def _written_summary(self, rows: list[Row]) -> str:
+        """What the terminal says about the written questions: the problems in the TA's file, how many
+        answers are graded, where to grade the rest."""
+        lines = [f"written questions: {problem}" for problem in self.marks.problems]
+        answered = [(r, q.name) for r in rows for q in self.ag.written if q.name in r.written]
+        graded = sum(q in r.questions for r, q in answered)
+        lines.append(
+            f"written questions: {graded} of {len(answered)} answers graded (blank ones are 0); grade from "
+            f"{self.outputs.written_page}, mark in {self.outputs.written_csv}, then run make grade again"
+        )
+        return "\n".join(lines)
 
     def _similarity(self) -> tuple[list[similarity.Pair], list[similarity.Graded]]:
         """The pairs of graded submissions that look copied (``outputs.similarity``); the notebooks'

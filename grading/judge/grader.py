@@ -7,6 +7,8 @@ and grades one submission at a time, of any assignment.
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 import shutil
 import tempfile
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import written
 from ..bundle import AutograderInfo, Bundle, read_autograder
 from ..host import datasets
 from ..host.limits import Limits
@@ -127,7 +130,14 @@ class Judge:
             return failed(sub.name, ag.info.questions, Status.ERROR, wrong)
         code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         cells = [without_otter_lines(c.source) for _, c in code_cells]
-        runs = self._run(ag, cells, [c.source for _, c in code_cells], limits)
+        answers = written.locate(nb, list(ag.info.written))
+        position = {i: k for k, (i, _) in enumerate(code_cells)}
+        drawn = frozenset(position[i] for a in answers.values() for i in a.plot_cells)
+        runs = self._run(ag, cells, [c.source for _, c in code_cells], limits, drawn)
+        for answer in answers.values():
+            answer.figures = [
+                png(image) for i in answer.plot_cells for image in runs.first.figures.get(position[i], [])
+            ]
         charged: dict[str, bool] = {}  # shared by every question's environment
         measured.clear()
         try:
@@ -137,13 +147,15 @@ class Judge:
         finally:
             runs.close()
         row = self._score(sub, ag, runs, files, [i for i, _ in code_cells], nb)
+        row.written = answers
         row.leaderboard = [{"name": n, "value": v, "order": o} for n, (v, o) in measured.items()]
         return row
 
-    def _run(self, ag: Autograder, cells: list[str], sources: list[str], limits: Limits) -> Runs:
-        """Run the notebook; when a checkpoint's values differ from the reference's, run it a
-        second time with the reference's values after that question (``checkpoints``)."""
-        runs = Runs(self._session(ag, cells, limits))
+    def _run(self, ag: Autograder, cells: list[str], sources: list[str], limits: Limits, drawn: frozenset[int]) -> Runs:
+        """Run the notebook, keeping what the ``drawn`` cells plot; when a checkpoint's values differ
+        from the reference's, run it a second time with the reference's values after that question
+        (``checkpoints``)."""
+        runs = Runs(self._session(ag, cells, limits, drawn=drawn))
         for i, cell in enumerate(cells):  # never sent: preparing megabytes of code alone takes IPython minutes
             if len(cell) > MAX_CELL_CHARS:
                 runs.first.report.skipped[i] = Stop.TOO_LARGE
@@ -162,8 +174,8 @@ class Judge:
             runs.note = f"{span} graded on a second run given the reference's results in place of yours ({names})"
         return runs
 
-    def _session(self, ag: Autograder, cells: list[str], limits: Limits, before: dict | None = None):
-        return NotebookSession(self.zygote, cells, ag.seed_variable, ag.seed, limits, self.uids, before)
+    def _session(self, ag: Autograder, cells: list[str], limits: Limits, before: dict | None = None, drawn=frozenset()):
+        return NotebookSession(self.zygote, cells, ag.seed_variable, ag.seed, limits, self.uids, before, drawn)
 
     def _score(
         self,
@@ -202,6 +214,16 @@ class Judge:
 
     def close(self) -> None:
         self.zygote.close()
+
+
+def png(image) -> str:
+    """An RGB image (pixels from the sandbox, ``session``) as a base64 PNG, encoded here: what a TA's
+    browser decodes is always a well-formed image of the judge's making."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, "PNG")  # (height, width, 3) uint8: RGB
+    return base64.b64encode(buffer.getvalue()).decode()
 
 
 def _meant_for_another(nb: nbformat.NotebookNode, name: str) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from ..written import Answer
+
 
 class Status(StrEnum):
     GRADED = "graded"
@@ -72,6 +74,7 @@ class Row:
     seconds: float = 0.0
     leaderboard: list[dict] = field(default_factory=list)  # {"name", "value", "order"}: measured by the tests
     cacheable: bool = True  # False when the row reports the grader's own failure, not the submission
+    written: dict[str, Answer] = field(default_factory=dict)  # written question -> the answer a TA grades
 
     @property
     def note(self) -> str:
@@ -88,6 +91,7 @@ class Row:
     def from_dict(cls, d: dict) -> Row:
         d = dict(d, status=Status(d["status"]))
         d["cases"] = {q: [CaseResult(**c) for c in cases] for q, cases in d.get("cases", {}).items()}
+        d["written"] = {q: Answer(**a) for q, a in d.get("written", {}).items()}
         return cls(**d)
 
 

@@ -15,12 +15,14 @@ import socket
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .. import wire
 from ..host import cgroups
 from ..host.limits import Limits
 from ..host.uids import Lease, UidPool
 from ..host.zygote import Zygote
-from ..wire.messages import ErrorType, Event, Op
+from ..wire.messages import MAX_FIGURE_PIXELS, MAX_FIGURES, ErrorType, Event, Op
 from . import evidence
 from .given import Given
 from .outcome import KNOWN_ERRORS, Stop
@@ -94,9 +96,12 @@ class NotebookSession:
         limits: Limits,
         uids: UidPool | None,
         before: dict[int, dict] | None = None,
+        drawn: frozenset[int] = frozenset(),
     ):
         self.zygote, self.cells, self.limits, self.uids = zygote, cells, limits, uids
         self.before = before or {}  # cell index -> names and values to set before that cell runs
+        self.drawn = drawn  # cells whose figures a TA sees beside a written answer
+        self.figures: dict[int, list[np.ndarray]] = {}  # what those cells drew (RGB pixels), as the run left them
         self.seed_variable, self.seed = seed_variable, seed
         self.report = RunReport()
         self.job: Job | None = None
@@ -159,12 +164,14 @@ class NotebookSession:
         }
         if self.before:
             request["set"] = encoder.value(self.before)
+        if self.drawn:
+            request["figures"] = sorted(self.drawn)
         wire.send(job.sock, *encoder.finish(request))
         deadline = time.monotonic() + self.limits.timeout_s + GRACE_S
         current = -1
         while True:
             try:
-                header, _ = wire.receive(job.sock, timeout=max(0.0, deadline - time.monotonic()))
+                header, blob = wire.receive(job.sock, timeout=max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 self._stop()
                 return current, Stop.TIMEOUT
@@ -177,10 +184,27 @@ class NotebookSession:
                     if type(item) is list and len(item) == 2 and type(item[0]) is int and isinstance(item[1], str):
                         self.report.cell_errors[item[0]] = item[1]
                 stopped = header.get("stopped")
+                self.figures = self._figures(header, blob)
                 return (stopped, Stop.TIMEOUT) if type(stopped) is int else None
             else:
                 self._stop()
                 return current, Stop.GARBAGE
+
+    def _figures(self, header: dict, blob: bytes) -> dict[int, list[np.ndarray]]:
+        """The figures of the cells asked for, each an RGB image no larger than the job may send;
+        anything else is dropped (a figure is shown to a TA, never scored)."""
+        if not self.drawn or "figures" not in header:
+            return {}
+        try:
+            decoder = wire.Decoder(header, blob, on_ref=_not_data, on_remote_module=_not_data)
+            sent = decoder.value(header["figures"])
+        except wire.ProtocolError:
+            return {}
+        kept = {}
+        for key, images in sent.items() if isinstance(sent, dict) else ():
+            if isinstance(key, str) and key.isdigit() and int(key) in self.drawn and isinstance(images, list):
+                kept[int(key)] = [a for a in images[:MAX_FIGURES] if _is_image(a)]
+        return kept
 
     def _lost(self) -> Stop:
         """The job's channel broke: why (its memory ran out, or it crashed), after stopping it."""
@@ -339,6 +363,21 @@ class NotebookSession:
             raise
         self.calls.append((name, evidence.describe(value)))
         return value
+
+
+def _is_image(a) -> bool:
+    return (
+        isinstance(a, np.ndarray)
+        and a.dtype == np.uint8
+        and a.ndim == 3
+        and a.shape[2] == 3
+        and 0 < a.shape[0] <= MAX_FIGURE_PIXELS
+        and 0 < a.shape[1] <= MAX_FIGURE_PIXELS
+    )
+
+
+def _not_data(*args):
+    raise wire.ProtocolError("only pixels may come back with a figure")
 
 
 def _refuse(obj) -> dict:

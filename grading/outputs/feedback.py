@@ -31,12 +31,23 @@ def question(row: Row, q: str, points: float, show_hidden: bool, public_only: bo
     return lines
 
 
-def render(row: Row, ag: AutograderInfo, assignment: str, show_hidden: bool) -> str:
+def written(row: Row, q: str, points: float, mark) -> list[str]:
+    """The lines about one written question: the TA's points and comment, or that it is not graded yet."""
+    if mark is None:
+        return [f"[  ] {q} (written): not graded yet: a TA grades it ({points:g} points)"]
+    lines = [f"[{'ok' if mark.points == points else '  '}] {q} (written, graded by a TA): {mark.points:g} / {points:g}"]
+    return lines + [f"  {line}" for line in mark.comment.splitlines() if line.strip()]
+
+
+def render(row: Row, ag: AutograderInfo, assignment: str, show_hidden: bool, marks: dict | None = None) -> str:
+    """``marks``: (submission, written question) -> the TA's standing mark (``outputs.marks.standing``)."""
     lines = [f"{assignment}: {row.submission}", f"Score: {row.score:g} / {row.max_score:g} ({row.status})"]
     if row.note:
         lines.append(f"Note: {row.note}")
     for q, points in ag.questions.items():
         lines += ["", *question(row, q, points, show_hidden)]
+    for q in ag.written if row.written else ():
+        lines += ["", *written(row, q.name, q.points, (marks or {}).get((row.submission, q.name)))]
     return "\n".join(lines) + "\n"
 
 
@@ -47,10 +58,12 @@ def path_for(folder: Path, submission: str) -> Path:
     return folder.joinpath(*(safe_file_name(d) for d in dirs), safe_file_name(last, ".txt"))
 
 
-def write_all(rows: list[Row], ag: AutograderInfo, assignment: str, folder: Path, show_hidden: bool) -> None:
+def write_all(
+    rows: list[Row], ag: AutograderInfo, assignment: str, folder: Path, show_hidden: bool, marks: dict | None = None
+) -> None:
     """One feedback file per row in ``folder`` (``path_for``)."""
     for row in rows:
         target = path_for(folder, row.submission)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(row, ag, assignment, show_hidden), encoding="utf-8")
+        target.write_text(render(row, ag, assignment, show_hidden, marks), encoding="utf-8")
         target.chmod(0o644)  # a TA's web server or LMS upload reads them as another user

@@ -60,7 +60,8 @@ def write_table(path: Path, head: list[str], body: list[list], bom: bool = False
 
 def write_csv(path: Path, rows: list[Row], question_names: list[str], bom: bool = False, students=None) -> None:
     """The gradebook: one line per submission, in name order; ``students(submission)`` gives the
-    ``STUDENT_COLUMNS`` cells where a roster was given (``lms.student_columns``)."""
+    ``STUDENT_COLUMNS`` cells where a roster was given (``lms.student_columns``). A question the row
+    has no score for (a written question not graded yet) is an empty cell."""
     body = [
         [
             row.submission,
@@ -68,7 +69,7 @@ def write_csv(path: Path, rows: list[Row], question_names: list[str], bom: bool 
             str(row.status),
             number_cell(row.score),
             number_cell(row.max_score),
-            *(number_cell(row.questions.get(q, 0.0)) for q in question_names),
+            *(number_cell(row.questions[q]) if q in row.questions else "" for q in question_names),
             row.note,
         ]
         for row in sorted(rows, key=lambda r: r.submission)
@@ -83,7 +84,7 @@ def summary(rows: list[Row], question_names: list[str], max_score: float) -> str
     qcols = "".join(f"{q:>6}" for q in question_names)
     lines.append(f"{'submission':<{width}}  {'status':<8}{'score':>8}{qcols}  note")
     for r in sorted(rows, key=lambda r: r.submission):
-        qs = "".join(f"{_fmt(r.questions.get(q, 0.0)):>6}" for q in question_names)
+        qs = "".join(f"{_fmt(r.questions[q]) if q in r.questions else '-':>6}" for q in question_names)
         lines.append(f"{one_line(r.submission):<{width}}  {r.status:<8}{_fmt(r.score):>8}{qs}  {r.note}")
     counts = ", ".join(f"{sum(r.status == s for r in rows)} {s}" for s in Status)
     lines.append(f"\n{len(rows)} submissions: {counts}")

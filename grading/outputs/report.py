@@ -128,9 +128,9 @@ def _png(fig) -> str:
 def _plots(base: list[Row], rows: list[Row], ag: AutograderInfo, rates: list[CaseRate]) -> list[str]:
     scores = [r.score for r in base]
     fig, ax = plt.subplots(figsize=(6, 2.6))
-    ax.hist(scores, bins=min(20, max(5, len(set(scores)))), range=(0, ag.max_score), color="C0", edgecolor="white")
+    ax.hist(scores, bins=min(20, max(5, len(set(scores)))), range=(0, ag.total_points), color="C0", edgecolor="white")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set(xlabel=f"score (out of {ag.max_score:g})", ylabel="graded submissions", title="Score distribution")
+    ax.set(xlabel=f"score (out of {ag.total_points:g})", ylabel="graded submissions", title="Score distribution")
     score_plot = _png(fig)
 
     questions = [q for q, points in ag.questions.items() if points > 0]  # a question of no points has no share
@@ -167,9 +167,9 @@ def _summary(rows: list[Row], base: list[Row], ag: AutograderInfo, skipped: int)
     text = "".join(f"<span><b>{n}</b> {html.escape(what)}</span>" for n, what in cards)
     if scores:
         text += (
-            f"<span>mean <b>{statistics.mean(scores):.2f}</b> / {ag.max_score:g}</span>"
+            f"<span>mean <b>{statistics.mean(scores):.2f}</b> / {ag.total_points:g}</span>"
             f"<span>median <b>{statistics.median(scores):g}</b></span>"
-            f"<span>full marks <b>{sum(s == ag.max_score for s in scores)}</b> of {len(base)}</span>"
+            f"<span>full marks <b>{sum(r.score == r.max_score for r in base)}</b> of {len(base)}</span>"
         )
     return f'<p class="cards">{text}</p>'
 
@@ -200,6 +200,22 @@ def _messages_table(rates: list[CaseRate]) -> str:
     return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
 
 
+def _written_section(base: list[Row], ag: AutograderInfo) -> list[str]:
+    """Each written question's marks so far: how many are graded, their mean, and how many got each score."""
+    body = []
+    for q in ag.written:
+        got = [r.questions[q.name] for r in base if q.name in r.questions and q.name in r.written]
+        answered = sum(q.name in r.written for r in base)
+        spread = ", ".join(f"{p:g}: {n}" for p, n in sorted(Counter(got).items())) or "none graded yet"
+        mean = f"{statistics.mean(got):.2f}" if got else ""
+        body.append([q.name, f"{q.points:g}", f"{len(got)} of {answered}", mean, spread])
+    return [
+        "<h2>Written questions (graded by a TA)</h2>",
+        f"<p>Graded from {html.escape(ag.name)}-written.html; marks in {html.escape(ag.name)}-written.csv.</p>",
+        _table(["question", "points", "graded", "mean", "students per score"], body, numeric={1, 3}),
+    ]
+
+
 def feedback_link(assignment: str, submission: str) -> str:
     """The feedback file's address relative to the report (they share a folder)."""
     target = feedback.path_for(Path(f"{assignment}-feedback"), submission)
@@ -207,18 +223,18 @@ def feedback_link(assignment: str, submission: str) -> str:
 
 
 def _students_table(assignment: str, rows: list[Row], ag: AutograderInfo, roster: Roster | None) -> str:
-    head = ["submission", *(["student"] if roster else []), "status", "score", *ag.questions, "note"]
+    columns = [*ag.questions, *(q.name for q in ag.written)]
+    head = ["submission", *(["student"] if roster else []), "status", "score", *columns, "note"]
     body = []
     for r in sorted(rows, key=lambda r: r.submission):
         link = _Html(
             f'<a href="{html.escape(feedback_link(assignment, r.submission))}">{html.escape(r.submission)}</a>'
         )
         who = [roster.names.get(r.submission, "")] if roster else []
-        body.append(
-            [link, *who, r.status, f"{r.score:g}", *(f"{r.questions.get(q, 0.0):g}" for q in ag.questions), r.note]
-        )
+        scores = [f"{r.questions[q]:g}" if q in r.questions else "" for q in columns]
+        body.append([link, *who, r.status, f"{r.score:g}", *scores, r.note])
     first_number = 3 if roster else 2
-    return _table(head, body, numeric=set(range(first_number, first_number + 1 + len(ag.questions))))
+    return _table(head, body, numeric=set(range(first_number, first_number + 1 + len(columns))))
 
 
 def _roster_section(roster: Roster) -> list[str]:
@@ -273,6 +289,7 @@ def render(
             _tests_table(rates),
             "<h2>What the tests said, by how many students got it</h2>",
             _messages_table(rates),
+            *(_written_section(base, ag) if ag.written else []),
         ]
     parts += ["<h2>Students</h2>", _students_table(assignment, rows, ag, roster)]
     if base:

@@ -2,8 +2,9 @@
 
 Judge and job, one frame each way (``frame``):
 
-    judge -> job   {"op": RUN, "cells": [...], "skip": [...], "seed_variable", "seed", "timeout", "set"?}
-    job -> judge   {"event": CELL, "index": i} ... then {"event": DONE, "errors": [[i, type]], "stopped": i | None}
+    judge -> job   {"op": RUN, "cells": [...], "skip": [...], "seed_variable", "seed", "timeout", "set"?, "figures"?}
+    job -> judge   {"event": CELL, "index": i} ... then {"event": DONE, "errors": [[i, type]], "stopped": i | None,
+                   "figures": {i: [uint8 (height, width, 3)]}} (the cells the RUN's "figures" named)
     judge -> job   {"op": GET, "name": n} | {"op": CALL, "target", "args", "kwargs", "timeout", "backward"}
     job -> judge   {"ok": true, "value": ...} | {"ok": false, "error": {"type": t, "message": m}}
     judge -> job   {"op": BYE}
@@ -18,6 +19,9 @@ Judge and zygote, one JSON datagram each way, over a SEQPACKET socket:
 from __future__ import annotations
 
 from enum import StrEnum
+
+MAX_FIGURES = 4  # figures of one cell the job sends with DONE ("figures": {cell: [RGB pixels]})
+MAX_FIGURE_PIXELS = 1200  # a sent figure's longer side
 
 
 class Op(StrEnum):

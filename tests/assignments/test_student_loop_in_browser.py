@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading import course
+from grading import course, written
 from grading.author import simulated
 from grading.layout import autograder_dir, student_dir
 from student_utils.data import find_directory
@@ -68,10 +68,13 @@ def _reference_code(source: str) -> str:
 
 
 def reference_answers(assignment: str, reference: nbformat.NotebookNode | None = None) -> list[str]:
-    """The reference's answer cells (autograder/<id>/<id>.ipynb), in order, markers dropped."""
+    """The reference's answer cells (autograder/<id>/<id>.ipynb), in order, markers dropped: code,
+    and the model answers of the written questions (their rubrics are no answer)."""
     reference = reference or nbformat.read(autograder_dir(assignment) / f"{assignment}.ipynb", as_version=4)
     return [
-        _reference_code(c.source) for c in reference.cells if "otter_assign_solution_cell" in c.metadata.get("tags", [])
+        _reference_code(c.source)
+        for c in reference.cells
+        if "otter_assign_solution_cell" in c.metadata.get("tags", []) and not c.source.startswith(written.RUBRIC)
     ]
 
 

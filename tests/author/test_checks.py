@@ -151,6 +151,17 @@ def test_a_mistake_is_refused_naming_the_question(assignment, old, new, more, sa
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "drop, said",
+    [("**Rubric.**", "written question w1: no rubric"), ("With $f'(x) = 2x$", "written question w1: no model answer")],
+)
+def test_a_written_question_without_its_rubric_or_model_answer_is_refused(drop, said):
+    nb = nbformat.read(solution_notebook("01-gradient-descent"), as_version=4)
+    nb.cells = [c for c in nb.cells if not c.source.lstrip().startswith(drop)]
+    with pytest.raises(checks.AuthoringError, match=re.escape(said)):
+        checks.written_questions(nb)
+
+
 def test_the_test_header_keys_are_otters(tmp_path):
     """Every key otter 7's ``read_test`` reads from a test header (from its source), and no other."""
     tree = ast.parse(OTTER_TESTS.read_text())

@@ -57,7 +57,9 @@ def test_a_notebook_dropped_into_solutions_is_a_graded_assignment(tmp_path):
     assert facts["assignment"] == NEW and facts["demo_timeout_s"] == 5.0
     with open(copy / "grades" / f"{NEW}.csv", newline="") as f:
         rows = {r["submission"].removesuffix(".ipynb"): r for r in csv.DictReader(f)}
-    assert float(rows["reference"]["score"]) == float(rows["reference"]["max_score"]) > 0, rows["reference"]
+    info = bundle.read_autograder(autograder_zip(NEW, copy))
+    assert float(rows["reference"]["score"]) == info.max_score > 0, rows["reference"]  # its written ones: a TA's
+    assert float(rows["reference"]["max_score"]) == info.total_points and "not graded yet" in rows["reference"]["note"]
     assert float(rows["unanswered"]["score"]) == 0
     assert rows["endless-loop"]["status"] != "graded", rows["endless-loop"]  # the demo's own 5 s limit stopped it
 

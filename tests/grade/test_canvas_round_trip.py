@@ -13,12 +13,16 @@ from concurrent.futures import Future
 import nbformat
 import pytest
 
+from grading.bundle import read_autograder
 from grading.grade.run import ClassRun
 from grading.judge.load import InvalidSubmission, load_notebook
 from grading.judge.outcome import Row, Status, failed
+from grading.layout import autograder_zip
 from grading.outputs.lms import BLANK_NOTE
 
 ASSIGNMENT, CANVAS_ID, CANVAS_POINTS = "03-trainer", "123456", 30
+TOTAL = read_autograder(autograder_zip(ASSIGNMENT)).total_points  # the tests' 24 and the written questions'
+
 # name, Canvas user id, SIS id, login, section, then the uploads: (attachment id, file, late, form, score)
 # (score None: a cut-off upload). Canvas numbers attachments in upload order.
 CLASS = [
@@ -112,7 +116,7 @@ def _expected_cell(uploads, error_as_zero=False) -> str:
     score = max(uploads)[4]
     if score is None:
         return "0" if error_as_zero else ""
-    return f"{round(score * CANVAS_POINTS / 24, 2):g}"
+    return f"{round(score * CANVAS_POINTS / TOTAL, 2):g}"
 
 
 def _read(path):
@@ -136,9 +140,9 @@ def test_a_canvas_download_goes_back_to_canvas_with_no_edit(canvas_class, tmp_pa
     assert [line[5] for line in expected].count("") == (1 if error_as_zero else 2), "the test covers both cases"
 
     said = capsys.readouterr().out
-    assert f"{ASSIGNMENT} ({CANVAS_ID}) is worth 30 points, the autograder 24" in said
+    assert f"{ASSIGNMENT} ({CANVAS_ID}) is worth 30 points, the autograder {TOTAL:g}" in said
     report = run.outputs.report.read_text()
-    assert "scaled by 30/24" in report and "scaled by 30/24" in said
+    assert f"scaled by 30/{TOTAL:g}" in report and f"scaled by 30/{TOTAL:g}" in said
     cut_off = next(r for r in rows if r.status == Status.ERROR)
     assert (BLANK_NOTE in cut_off.note) != error_as_zero
     assert "no roster student for " + canvas_download_name(*DROPPED[:2], *DROPPED[2][0][:2], False, "NFC") in said

@@ -12,11 +12,14 @@ import zipfile
 import nbformat
 import pytest
 
-from grading.layout import ROOT, examples_dir
+from grading.bundle import read_autograder
+from grading.layout import ROOT, autograder_zip, examples_dir
 
 pytestmark = pytest.mark.sandbox  # `make grade` for real
 
 
+AG = read_autograder(autograder_zip("01-gradient-descent"))
+FULL, TOTAL = f"{AG.max_score:g}", f"{AG.total_points:g}"  # the tests' points; with the written questions'
 CANVAS_EARLIER = "smithjohn_12345_67890_01-gradient-descent.ipynb"
 CANVAS_LATER = "smithjohn_12345_67891_01-gradient-descent-1.ipynb"
 
@@ -111,7 +114,7 @@ def test_gradebook_has_the_promised_columns(messy_class):
     rows, _, _ = messy_class
     first = next(iter(rows.values()))
     assert list(first)[:8] == ["submission", "student", "sis_id", "email", "section", "status", "score", "max_score"]
-    assert list(first)[8:] == ["q1", "q2", "q3", "q4", "q5", "q6", "note"]
+    assert list(first)[8:] == ["q1", "q2", "q3", "q4", "q5", "q6", *(q.name for q in AG.written), "note"]
 
 
 def test_every_submission_gets_one_row(messy_class):
@@ -164,7 +167,7 @@ def test_no_file_name_ends_the_run(messy_class):
 )
 def test_any_file_name_or_wrapping_is_graded(messy_class, name, score):
     rows, _, _ = messy_class
-    assert rows[name]["status"] == "graded" and rows[name]["score"] == score and rows[name]["max_score"] == "17"
+    assert rows[name]["status"] == "graded" and rows[name]["score"] == score and rows[name]["max_score"] == TOTAL
 
 
 @pytest.mark.parametrize(
@@ -200,7 +203,7 @@ def test_the_run_writes_a_report_and_feedback(messy_class):
     assert (grades / "01-gradient-descent-report.html").is_file()
     assert "report:" in stdout and "01-gradient-descent-report.html" in stdout
     text = (grades / "01-gradient-descent-feedback" / "bob" / "Untitled (3).ipynb.txt").read_text()
-    assert "Score: 0 / 17" in text and "q1 - 1 (" in text and "hidden tests: 0 of" in text
+    assert f"Score: 0 / {TOTAL}" in text and "q1 - 1 (" in text and "hidden tests: 0 of" in text
 
 
 def test_the_roster_ties_rows_to_students_and_writes_the_lms_files(messy_class):
@@ -212,7 +215,7 @@ def test_the_roster_ties_rows_to_students_and_writes_the_lms_files(messy_class):
     with open(grades / "01-gradient-descent-canvas.csv", newline="") as f:
         canvas = {row["Student"]: row["01-gradient-descent"] for row in csv.DictReader(f)}
     assert canvas == {
-        "Points Possible": "17",
+        "Points Possible": TOTAL,  # the written points are posted once a TA has graded them
         "Alice Adams": "17",
         "Bob Brown": "0",
         "Zed Zane": "",

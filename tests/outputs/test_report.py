@@ -55,7 +55,7 @@ def test_numbers_agree_with_the_gradebook_over_one_base(page):
     assert f"<b>{len(book) - len(graded)}</b> not graded (errors)" in html
     mean = statistics.mean(float(row["score"]) for row in graded)
     assert f"mean <b>{mean:.2f}</b>" in html
-    full = sum(float(row["score"]) == ag.max_score for row in graded)
+    full = sum(float(row["score"]) == float(row["max_score"]) for row in graded)
     assert f"full marks <b>{full}</b> of {len(graded)}" in html
     for q, points in ag.questions.items():
         q_mean = statistics.mean(float(row[q]) for row in graded)

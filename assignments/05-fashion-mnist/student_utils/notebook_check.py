@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 UNANSWERED = "..."
+# otter's text where a written answer goes (grading.written reads answers without it)
+WRITTEN_PLACEHOLDER = "_Type your answer here, replacing this text._"
 
 
 CHECK = re.compile(r"grader\.check\(\s*[\"'](?P<question>[^\"']+)[\"']")
@@ -74,6 +76,14 @@ def problems(path: str | Path, history: list[str] | None = None) -> list[str]:
                 "ran since): save the notebook (Ctrl+S), then run this cell again"
             ]
     found, counts = [], []
+    for cell in cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "markdown" and "otter_answer_cell" in tags:
+            if WRITTEN_PLACEHOLDER in "".join(cell.get("source", [])):
+                found.append(
+                    "a written answer still reads `_Type your answer here, replacing this text._`: double-click it "
+                    "and write yours in its place (a TA grades it)"
+                )
     for cell, source in code:
         count = cell.get("execution_count")
         if count is None and "grader.export" not in source and "check_notebook" not in source:
