@@ -24,6 +24,7 @@ BEGIN, END = "<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->"
 RUBRIC = "**Rubric.**"
 MAX_ANSWER_CHARS = 5_000  # a few sentences are asked for; a TA reads no more than this of an answer
 MAX_SPAN_CELLS = 12  # cells read after a prompt when the question's end marker is gone
+MAX_PLOT_CELLS = 2  # code cells after a prompt whose figures are kept (the question's own draws one)
 
 
 @dataclass(frozen=True)
@@ -142,4 +143,4 @@ def _answer_after(nb, at: int) -> Answer:
             parts.append(cell.source.replace(PLACEHOLDER, "").strip())
     text = "\n\n".join(p for p in parts if p)
     cut = len(text) > MAX_ANSWER_CHARS
-    return Answer(text[:MAX_ANSWER_CHARS], plots, cut=cut)
+    return Answer(text[:MAX_ANSWER_CHARS], plots[:MAX_PLOT_CELLS], cut=cut)

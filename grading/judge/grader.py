@@ -135,9 +135,9 @@ class Judge:
         drawn = frozenset(position[i] for a in answers.values() for i in a.plot_cells)
         runs = self._run(ag, cells, [c.source for _, c in code_cells], limits, drawn)
         for answer in answers.values():
-            answer.figures = [
-                png(image) for i in answer.plot_cells for image in runs.first.figures.get(position[i], [])
-            ]
+            answer.figures = figures(
+                [image for i in answer.plot_cells for image in runs.first.figures.get(position[i], [])]
+            )
         charged: dict[str, bool] = {}  # shared by every question's environment
         measured.clear()
         try:
@@ -214,6 +214,22 @@ class Judge:
 
     def close(self) -> None:
         self.zygote.close()
+
+
+MAX_FIGURES_PER_ANSWER = 4  # plots shown beside one written answer (its question's cell draws one)
+MAX_FIGURE_CHARS = 3 * 2**20  # their PNGs, base64, together: a page of noise would be tens of MB
+
+
+def figures(images: list) -> list[str]:
+    """The first few images as PNGs, while they fit in MAX_FIGURE_CHARS (a TA's page stays small)."""
+    kept, size = [], 0
+    for image in images[:MAX_FIGURES_PER_ANSWER]:
+        encoded = png(image)
+        if size + len(encoded) > MAX_FIGURE_CHARS:
+            break
+        kept.append(encoded)
+        size += len(encoded)
+    return kept
 
 
 def png(image) -> str:

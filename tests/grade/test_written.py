@@ -23,6 +23,9 @@ MARKUP = (
 )
 ROSTER = ["Name,Login,Email", "Ada Lovelace,ada,ada@uni.edu", "Ben Ng,ben,ben@uni.edu", "Cy Young,cy,cy@uni.edu"]
 ROSTER.append("Dee Diaz,dee,dee@uni.edu")
+NOISE = """import matplotlib.pyplot as plt, numpy as np
+for _ in range(6):
+    plt.figure(figsize=(40, 40)).figimage(np.random.default_rng(0).integers(0, 255, (1500, 1500, 3), dtype=np.uint8))"""
 
 
 def info():
@@ -41,6 +44,16 @@ def with_answers(nb, answers: dict[str, str]):
     return nb
 
 
+def with_noise(nb):
+    """Eve adds code cells after each prompt that draw figures of random pixels, far too many and
+    far too large: what the TA's page gets of them is bounded."""
+    for q in info().written:
+        at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and q.prompt[:40] in c.source)
+        for _ in range(3):
+            nb.cells.insert(at + 1, nbformat.v4.new_code_cell(NOISE))
+    return nb
+
+
 @pytest.fixture(scope="module")
 def written_class(tmp_path_factory, grade):
     """The class graded once (a run with no marks yet); returns (folder, grades folder, run)."""
@@ -53,6 +66,7 @@ def written_class(tmp_path_factory, grade):
     nbformat.write(with_answers(reference, {q: MARKUP for q in names}), folder / "ben.ipynb")
     nbformat.write(with_answers(reference, {}), folder / "cy.ipynb")
     nbformat.write(with_answers(reference, {q: "Dee's first answer." for q in names}), folder / "dee.ipynb")
+    nbformat.write(with_noise(with_answers(reference, {q: "Eve's." for q in names})), folder / "eve.ipynb")
     (root / "roster.csv").write_text("\n".join(ROSTER) + "\n")
 
     def run(**options):
@@ -111,7 +125,7 @@ def test_the_round_trip_from_the_page_to_the_lms(written_class):
 
     rows = run()
     marks = marks_file(grades)
-    assert {k[0] for k in marks} == {"ada.ipynb", "ben.ipynb", "cy.ipynb", "dee.ipynb"}
+    assert {k[0] for k in marks} == {"ada.ipynb", "ben.ipynb", "cy.ipynb", "dee.ipynb", "eve.ipynb"}
     for q in questions:
         assert marks["ada.ipynb", q]["points"] == "" and marks["ada.ipynb", q]["status"] == State.TO_GRADE
         assert marks["cy.ipynb", q]["points"] == "0" and marks["cy.ipynb", q]["comment"] == BLANK_COMMENT
@@ -190,6 +204,16 @@ def test_the_page_shows_answers_as_text_and_the_sandboxs_plots(written_class):
 
 
 @pytest.mark.browser
+def test_a_flood_of_figures_is_bounded(written_class):
+    from grading.judge.grader import MAX_FIGURE_CHARS, MAX_FIGURES_PER_ANSWER
+
+    folder, grades, run = written_class
+    eve = run()["eve.ipynb"]
+    for answer in eve.written.values():
+        assert len(answer.figures) <= MAX_FIGURES_PER_ANSWER and sum(map(len, answer.figures)) <= MAX_FIGURE_CHARS
+    assert (grades / f"{ASSIGNMENT}-written.html").stat().st_size < (len(eve.written) + 2) * MAX_FIGURE_CHARS
+
+
 def test_the_page_in_chromium_runs_nothing_an_answer_holds(written_class, tmp_path):
     """Opened in a real browser: the markup in Ben's answer is shown as the text he typed, no script
     of his runs, and the plots are images the browser could decode."""
