@@ -139,8 +139,8 @@ def _answer_after(nb, at: int) -> Answer:
             break
         if cell.cell_type == "code":
             plots.append(i)
-        elif cell.cell_type == "markdown":
-            parts.append(cell.source.replace(PLACEHOLDER, "").strip())
+        elif cell.cell_type == "markdown":  # as text any file takes (JSON may hold lone surrogates)
+            parts.append(cell.source.encode("utf-8", "replace").decode().replace(PLACEHOLDER, "").strip())
     text = "\n\n".join(p for p in parts if p)
     cut = len(text) > MAX_ANSWER_CHARS
     return Answer(text[:MAX_ANSWER_CHARS], plots[:MAX_PLOT_CELLS], cut=cut)

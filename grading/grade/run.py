@@ -18,7 +18,7 @@ from ..bundle import read_autograder
 from ..host import bubblewrap
 from ..host import limits as host_limits
 from ..judge.grader import Config
-from ..judge.load import InvalidSubmission, load_notebook
+from ..judge.load import InvalidSubmission, Submission, load_notebook
 from ..judge.outcome import Row, Status, failed
 from ..outputs import feedback, gradebook, lms, marks, report, similarity, written_page
 from ..outputs.cache import ResultCache, key
@@ -129,7 +129,13 @@ class ClassRun:
 
     def _read_marks(self) -> marks.Marks:
         """The TA's marks for the written questions (``outputs.marks``), from the previous run's file."""
-        return marks.read(self.outputs.written_csv, list(self.ag.written), set(self.paths))
+
+        return marks.read(self.outputs.written_csv, list(self.ag.written), set(self.paths), self._owner)
+
+    @staticmethod
+    def _owner(name: str) -> str:
+        """Who handed a submission in, from its name alone (``submissions.owner_of``)."""
+        return submissions.owner_of(Submission(Path(name), name)).id
 
     def _merged(self) -> list[Row]:
         """The judge's rows with the TA's marks added (the cache keeps the judge's own)."""
@@ -249,7 +255,8 @@ class ClassRun:
         questions = list(self.ag.written)
         names = self._student_name if self.matches else None
         written_page.write(self.outputs.written_page, self.assignment, self.rows, questions, self.marks, names)
-        marks.write(self.outputs.written_csv, self.rows, questions, self.marks, names, self.bom)
+        if not self.marks.unreadable:  # a file this run cannot read is the TA's to repair, never overwritten
+            marks.write(self.outputs.written_csv, self.rows, questions, self.marks, names, self.bom)
 
     def _written_summary(self, rows: list[Row]) -> str:
         """What the terminal says about the written questions: the problems in the TA's file, how many

@@ -159,6 +159,15 @@ class Judge:
         for i, cell in enumerate(cells):  # never sent: preparing megabytes of code alone takes IPython minutes
             if len(cell) > MAX_CELL_CHARS:
                 runs.first.report.skipped[i] = Stop.TOO_LARGE
+        try:
+            self._start(ag, cells, sources, limits, runs)
+        except BaseException:
+            runs.close()  # a job, its uid and its cgroup are never left behind
+            raise
+        return runs
+
+    def _start(self, ag: Autograder, cells: list[str], sources: list[str], limits: Limits, runs: Runs) -> None:
+        """The first run, then the second where a checkpoint's values differ."""
         runs.first.start()
         missed = checkpoints.differing(ag.checkpoints, runs.first, sources)
         if missed:
@@ -172,7 +181,6 @@ class Judge:
             names = ", ".join(f"{cp.after}: {', '.join(cp.values)}" for cp in missed.values())
             span = runs.later[0] if len(runs.later) == 1 else f"{runs.later[0]}-{runs.later[-1]}"
             runs.note = f"{span} graded on a second run given the reference's results in place of yours ({names})"
-        return runs
 
     def _session(self, ag: Autograder, cells: list[str], limits: Limits, before: dict | None = None, drawn=frozenset()):
         return NotebookSession(self.zygote, cells, ag.seed_variable, ag.seed, limits, self.uids, before, drawn)

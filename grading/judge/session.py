@@ -202,7 +202,7 @@ class NotebookSession:
             return {}
         kept = {}
         for key, images in sent.items() if isinstance(sent, dict) else ():
-            if isinstance(key, str) and key.isdigit() and int(key) in self.drawn and isinstance(images, list):
+            if _is_index(key) and int(key) in self.drawn and isinstance(images, list):
                 kept[int(key)] = [a for a in images[:MAX_FIGURES] if _is_image(a)]
         return kept
 
@@ -363,6 +363,10 @@ class NotebookSession:
             raise
         self.calls.append((name, evidence.describe(value)))
         return value
+
+
+def _is_index(key) -> bool:
+    return isinstance(key, str) and key.isascii() and key.isdigit() and len(key) < 10
 
 
 def _is_image(a) -> bool:

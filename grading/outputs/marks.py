@@ -33,6 +33,7 @@ class State:
     CHANGED = "CHANGED since it was marked: look again, then empty answer_sha to keep these points"
     GONE = "no such submission in this run: kept as it was"
     UNKNOWN = "no written question of this name: kept as it was"
+    UNUSED = "not used (see the terminal): kept as it was"
 
 
 @dataclass
@@ -54,10 +55,17 @@ class Mark:
 
 @dataclass
 class Marks:
-    """What the file held: marks by (submission, question), and every problem found in it, in words."""
+    """What the file held: marks by (submission, question), the lines no mark of this run can use
+    (written back as they are), and every problem found in it, in words. ``unreadable``: the file
+    is not one this module wrote (its header is gone): it is neither used nor rewritten."""
 
     by_key: dict[tuple[str, str], Mark] = dataclasses.field(default_factory=dict)
     problems: list[str] = dataclasses.field(default_factory=list)
+    unused: list[Mark] = dataclasses.field(default_factory=list)
+    unreadable: bool = False
+
+
+DELIMITERS = (",", ";", "\t")  # what a spreadsheet may save the file with
 
 
 def _untext(cell: str) -> str:
@@ -74,43 +82,97 @@ def _points(raw: str, most: float) -> float | None:
     return value if 0 <= value <= most else None
 
 
-def read(path: Path, questions: list[WrittenQuestion], submissions: set[str]) -> Marks:
-    """The marks in ``path`` (none when it does not exist). A cell that is not a number of points
-    within its question's, a submission or question this run lacks, or a line given twice is named
-    in ``problems`` and not used; the line is kept for the TA to fix."""
+def _lines(text: str) -> list[dict[str, str]] | None:
+    """The file's lines by column, read with the delimiter that makes its first line the header,
+    and the standard quoting: never guessed from the data, which holds names students chose."""
+    for delimiter in DELIMITERS:
+        try:
+            table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error:
+            return None
+        head = [c.strip() for c in table[0]] if table else []
+        if {"submission", "question", "points"} <= set(head):
+            return [dict(zip(head, line, strict=False)) for line in table[1:] if any(c.strip() for c in line)]
+    return None
+
+
+def read(path: Path, questions: list[WrittenQuestion], submissions: set[str], owner=None) -> Marks:
+    """The marks in ``path`` (none when it does not exist). A submission is matched by its name as
+    the file writes it. A cell that is not a number of points within its question's, a submission
+    or question this run lacks, or a line given twice is named in ``problems`` and not used; the
+    line is kept for the TA to fix. ``owner(name)``: who handed a submission in; a mark of a
+    submission this run no longer has stands for the same student's submission in this run (a
+    resubmission), which its ``answer_sha`` flags if the answer changed."""
     marks = Marks()
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return marks
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    lines = _lines(text)
+    if lines is None:
+        marks.unreadable = True
+        marks.problems.append(
+            f"{path.name}: its first line is not the header ({','.join(COLUMNS)}): not read, and not rewritten "
+            "until it is (sorted without the header row?)"
+        )
+        return marks
+    written = {}
+    for name in submissions:
+        written.setdefault(text_cell(name), []).append(name)
+    ambiguous = {
+        form for form, names in written.items() if len(names) > 1 or (form != names[0] and form in submissions)
+    }
     points_of = {q.name: q.points for q in questions}
-    for number, line in enumerate(csv.DictReader(io.StringIO(text), dialect=dialect), start=2):
-        cells = {k: _untext((line.get(k) or "").strip()) for k in COLUMNS}
-        key = (cells["submission"], cells["question"])
-        where = f"{path.name} line {number} ({key[0]}, {key[1]})"
-        if not key[0] or not key[1]:
-            marks.problems.append(f"{path.name} line {number}: no submission or question: line left out")
+    for number, line in enumerate(lines, start=2):
+        cells = {k: (line.get(k) or "") for k in COLUMNS}
+        form, question = cells["submission"], cells["question"].strip()
+        name = form if form in ambiguous else (written.get(form) or [form])[0]
+        where = f"{path.name} line {number} ({name}, {question})"
+        mark = Mark(name, question, comment=_untext(cells["comment"]), answer_sha=cells["answer_sha"].strip())
+        mark.raw_points, mark.student = cells["points"].strip(), _untext(cells["student"])
+        if not name or not question:
+            marks.problems.append(f"{path.name} line {number}: no submission or question: not used")
+            marks.unused.append(mark)
             continue
-        if key in marks.by_key:
+        if form in ambiguous:
+            marks.problems.append(f"{where}: two submissions are written the same way: not used, settle by hand")
+            marks.unused.append(mark)
+            continue
+        if (name, question) in marks.by_key:
             marks.problems.append(f"{where}: given twice: the first line is used")
+            marks.unused.append(mark)
             continue
-        if key[0] not in submissions or key[1] not in points_of:
-            what = "submission" if key[0] not in submissions else "written question"
-            marks.problems.append(f"{where}: no {what} of this name in this run: kept, not used")
-        mark = Mark(*key, comment=cells["comment"], answer_sha=cells["answer_sha"], student=cells["student"])
-        mark.raw_points = cells["points"]
-        if cells["points"] and key[1] in points_of:
-            mark.points = _points(cells["points"], points_of[key[1]])
+        if mark.raw_points and question in points_of:
+            mark.points = _points(mark.raw_points, points_of[question])
             if mark.points is None:
                 marks.problems.append(
-                    f"{where}: points {cells['points']!r} is not a number from 0 to {points_of[key[1]]:g}: not used"
+                    f"{where}: points {mark.raw_points!r} is not a number from 0 to {points_of[question]:g}: not used"
                 )
-        marks.by_key[key] = mark
+        marks.by_key[name, question] = mark
+    _carry(marks, submissions, set(points_of), owner, path.name)
     return marks
+
+
+def _carry(marks: Marks, submissions: set[str], questions: set[str], owner, file: str) -> None:
+    """Move each mark of a submission this run lacks to its student's submission in this run, when
+    that one has no line of its own for the question; name the rest."""
+    newest = {owner(name): name for name in submissions} if owner else {}
+    for (name, question), mark in list(marks.by_key.items()):
+        if question not in questions:
+            marks.problems.append(f"{file}: {name}, {question}: no written question of this name: kept, not used")
+            continue
+        if name in submissions:
+            continue
+        target = newest.get(owner(name)) if owner else None
+        if target is None or (target, question) in marks.by_key or not mark.graded:
+            marks.problems.append(f"{file}: {name}, {question}: no submission of this name in this run: kept, not used")
+            continue
+        del marks.by_key[name, question]
+        mark.submission = target
+        marks.by_key[target, question] = mark
+        marks.problems.append(
+            f"{file}: the mark of {name} for {question} now stands for {target}, its student's newest"
+        )
 
 
 def _current(mark: Mark | None, answer: Answer) -> Mark | None:
@@ -206,6 +268,11 @@ def write(
     known = {q.name for q in questions}
     for key, old in marks.by_key.items():
         if key not in done:
-            status = State.GONE if key[1] in known else State.UNKNOWN
-            body.append([*key[:1], old.student, key[1], "", old.raw_points, old.comment, old.answer_sha, status])
+            body.append(_as_it_was(old, State.GONE if key[1] in known else State.UNKNOWN))
+    body += [_as_it_was(old, State.UNUSED) for old in marks.unused]
     write_table(path, COLUMNS, body, bom)
+
+
+def _as_it_was(mark: Mark, status: str) -> list:
+    points = number_cell(mark.points) if mark.graded else mark.raw_points
+    return [mark.submission, mark.student, mark.question, "", points, mark.comment, mark.answer_sha, status]

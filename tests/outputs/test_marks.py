@@ -104,3 +104,91 @@ def test_gradescope_shows_each_written_answer_as_text_with_no_score():
     assert len(entries) == len(info.written) and all("score" not in t and "max_score" not in t for t in entries)
     assert all(t["output_format"] == "text" and "<script>x</script>" in t["output"] for t in entries)
     assert out["score"] == info.max_score
+
+
+def _ada_marked(tmp_path, others: list[str]):
+    """The file after a run with Ada and ``others``, Ada's first question marked 2 by the TA."""
+    q = _info().written[0]
+    rows = [_row("ada.ipynb", "Ada's."), *(_row(name, "Theirs.") for name in others)]
+    path = tmp_path / "marks.csv"
+    marks.write(path, rows, list(_info().written), marks.Marks())
+    first = marks.read(path, list(_info().written), {r.submission for r in rows})
+    first.by_key["ada.ipynb", q.name].points = 2.0
+    marks.write(path, rows, list(_info().written), first)
+    return path, rows, q
+
+
+HOSTILE_NAMES = [
+    "!;'';;'';;'';;'';;'';.ipynb",  # would make a sniffer read ; and ' as the file's format
+    'a"b\nbob.ipynb,,{q},2,2,great,,z.ipynb',  # would be read as a line of its own: Bob given 2
+]
+
+
+def test_no_submission_name_changes_how_the_file_is_read(tmp_path):
+    q = _info().written[0]
+    names = [n.format(q=q.name) for n in HOSTILE_NAMES]
+    path, rows, q = _ada_marked(tmp_path, [*names, "bob.ipynb"])
+    read = marks.read(path, list(_info().written), {r.submission for r in rows})
+    assert read.by_key["ada.ipynb", q.name].points == 2.0 and not read.problems
+    assert not read.by_key["bob.ipynb", q.name].graded
+    assert all((name, q.name) in read.by_key for name in names)
+
+
+def test_two_names_written_alike_are_used_for_neither(tmp_path):
+    path, rows, q = _ada_marked(tmp_path, ["=x.ipynb", "'=x.ipynb"])
+    read = marks.read(path, list(_info().written), {r.submission for r in rows})
+    assert ("=x.ipynb", q.name) not in read.by_key and ("'=x.ipynb", q.name) not in read.by_key
+    assert "two submissions are written the same way" in " ".join(read.problems)
+
+
+def test_a_file_without_its_header_is_neither_read_nor_rewritten(tmp_path):
+    path, rows, q = _ada_marked(tmp_path, [])
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(sorted(lines)) + "\n")  # sorted with the header among the data
+    read = marks.read(path, list(_info().written), {"ada.ipynb"})
+    assert read.unreadable and not read.by_key and "not rewritten" in read.problems[0]
+
+
+def test_a_mark_follows_its_student_to_a_resubmission(tmp_path):
+    from grading.grade.run import ClassRun
+
+    old, new = "smithjohn_12345_67890_hw.ipynb", "smithjohn_12345_67891_hw-1.ipynb"  # Canvas's names
+    path, rows, q = _ada_marked(tmp_path, [old])
+    read = marks.read(path, list(_info().written), {"ada.ipynb"})
+    read.by_key[old, q.name].points = 1.0
+    marks.write(path, [rows[0]], list(_info().written), read)
+    owner = ClassRun._owner
+    again = marks.read(path, list(_info().written), {"ada.ipynb", new}, owner)
+    assert again.by_key[new, q.name].points == 1.0 and (old, q.name) not in again.by_key
+    (row,) = marks.merged([_row(new, "Changed.")], list(_info().written), again)
+    assert row.questions[q.name] == 1.0 and "changed after it was marked" in row.note
+
+
+def test_an_answer_with_a_lone_surrogate_is_shown_and_marked(tmp_path):
+    from grading.outputs import written_page
+
+    nb = nbformat.read(layout.student_notebook(ASSIGNMENT), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if c.source.strip() == written.PLACEHOLDER)
+    nb.cells[at].source = "half a pair: \ud800"
+    answers = written.locate(nb, list(_info().written))
+    row = _row("ada.ipynb", "")
+    row.written = answers
+    assert len(next(iter(answers.values())).digest) == 12
+    written_page.write(tmp_path / "page.html", ASSIGNMENT, [row], list(_info().written), marks.Marks())
+    marks.write(tmp_path / "marks.csv", [row], list(_info().written), marks.Marks())
+
+
+def test_a_figure_under_a_name_no_cell_has_is_dropped():
+    import numpy as np
+
+    from grading import wire
+    from grading.judge.session import NotebookSession
+
+    session = NotebookSession.__new__(NotebookSession)
+    session.drawn = frozenset({3})
+    encoder = wire.Encoder(prefix="s", on_unknown=lambda obj: None)
+    image = np.zeros((4, 4, 3), dtype=np.uint8)
+    sent = encoder.value({"9" * 5000: [image], "3": [image, np.zeros((2, 2), dtype=np.uint8)]})
+    header, blob = encoder.finish({"figures": sent})
+    kept = session._figures(header, blob)
+    assert list(kept) == [3] and len(kept[3]) == 1
