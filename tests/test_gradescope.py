@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import attacks
 import gradescope_like
+import pytest
 
 from grading.bundle import read_autograder
 from grading.layout import autograder_zip
+
+pytestmark = pytest.mark.gradescope  # minutes of image building and runs: `make test-gradescope`
 
 
 def _scores(results: dict) -> dict[str, tuple[float, float]]:
