@@ -15,7 +15,7 @@ GRADESCOPE_FILES = ROOT / "gradescope"
 # What the sandbox shows of the course: the untrusted runtime, the wire it speaks, the helpers.
 SANDBOXED_CODE = (GRADING / "__init__.py", GRADING / "inside", GRADING / "wire", STUDENT_UTILS)
 # What decides a score besides the submission and the autograder zip: a change here regrades.
-SCORING_CODE = ("judge", "host", "wire", "inside", "bundle.py", "course.py", "layout.py")
+SCORING_CODE = ("judge", "host", "wire", "inside", "bundle.py", "course.py", "layout.py", "written.py")
 
 
 def solution_notebook(assignment: str, root: Path = ROOT) -> Path:
