@@ -363,8 +363,10 @@ def grade(
 
 
 class MemoryWatch:
-    """Peak resident memory of the judge, its zygote, and the job (the zygote's descendants), and
-    of the container's memory cgroup as a whole, sampled every half second from the host."""
+    """Peak resident memory of the judge, its zygote, and the job (the zygote's descendants; shared
+    pages count in each), and of the container's memory cgroup as a whole ("cgroup", page cache
+    included; "cgroup rss", the processes' own memory, what the limit kills for), sampled every
+    half second from the host."""
 
     def __init__(self):
         self.peaks: dict[str, int] = {}
@@ -394,6 +396,9 @@ class MemoryWatch:
                 self.peaks[name] = max(self.peaks.get(name, 0), total)
             with contextlib.suppress(OSError):
                 self.peaks["cgroup"] = max(self.peaks.get("cgroup", 0), int(cgroup.read_text()))
+            with contextlib.suppress(OSError, ValueError, KeyError):  # the processes' own memory, page cache left out
+                stat = dict(line.split() for line in (cgroup.parent / "memory.stat").read_text().splitlines())
+                self.peaks["cgroup rss"] = max(self.peaks.get("cgroup rss", 0), int(stat["total_rss"]))
             self.peaks["sum"] = max(self.peaks.get("sum", 0), sum(v[1] for v in procs.values()))
 
 

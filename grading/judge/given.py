@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import pickle
 import types
 
 import torch
@@ -40,6 +41,14 @@ def data(namespace: dict) -> dict:
     return {k: v for k, v in namespace.items() if not k.startswith("_") and not isinstance(v, types.ModuleType)}
 
 
+class Later:
+    """A given value kept pickled until a test names it (``reference_fork``): each test rebuilds
+    its own copy, and only then imports the library the value comes from."""
+
+    def __init__(self, pickled: bytes, buffers: list[bytes]):
+        self.pickled, self.buffers = pickled, buffers
+
+
 class Given:
     """Values for tests (the given names, or the notebook's globals once read): each test gets its
     own copy, so nothing a test or a call does to one outlives the test. A tensor's copy (a data
@@ -58,6 +67,8 @@ class Given:
 
     def __getitem__(self, name: str):
         value = self._values[name]
+        if isinstance(value, Later):
+            return pickle.loads(value.pickled, buffers=[bytearray(b) for b in value.buffers])
         if type(value) is torch.Tensor and not value.requires_grad:
             return self._lend(value)
         if plain_loader(value):

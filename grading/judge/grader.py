@@ -27,7 +27,7 @@ from ..host.limits import Limits
 from ..host.uids import UidPool
 from ..host.zygote import Zygote
 from ..notebooks import without_otter_lines
-from . import checkpoints, given, tamper, testfiles, unseen
+from . import checkpoints, given, reference_fork, tamper, testfiles, unseen
 from .load import InvalidSubmission, Submission, load_notebook
 from .outcome import MAX_CELL_CHARS, Row, Status, Stop, failed
 from .session import NotebookSession, describe_errors
@@ -50,9 +50,8 @@ class Autograder:
         otter_config = bundle.otter_config()
         self.seed_variable, self.seed = otter_config.get("seed_variable"), otter_config.get("seed")
         self.tests = bundle.tests()
-        namespace = given.run(bundle.given(), self.seed_variable, self.seed)
-        self.given = given.Given({**given.data(namespace), **unseen.names(bundle.course().get("datasets", []))})
-        self.checkpoints = checkpoints.build(bundle.checkpoints(), namespace, self.seed_variable, self.seed)
+        data, self.checkpoints = reference_fork.run(bundle.given(), bundle.checkpoints(), self.seed_variable, self.seed)
+        self.given = given.Given({**data, **unseen.names(bundle.course().get("datasets", []))})
 
 
 @dataclass
