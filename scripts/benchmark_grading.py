@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,7 +109,9 @@ def bench(assignment: str, n: int, jobs: int) -> None:
         parallel = time.perf_counter() - start
         assert all(r.score == r.max_score for r in rows), "the reference should get full marks"
     per_notebook = parallel * jobs / n
-    inside = sum(r.seconds for r in rows) / n  # in a warm worker: spawn, run, judge
+    # In a warm worker: spawn, run, judge. The median row, since each worker's first also loads its
+    # autograder (the given cells) and pays its first optimizer: the start-up line below counts those.
+    inside = statistics.median(r.seconds for r in rows)
     speedup = sequential / parallel
     target, overhead_target = TARGETS.get(assignment, (None, None))
     print(f"{assignment}: {n} copies of the reference, {jobs} jobs, {os.cpu_count()} cores")
@@ -120,8 +123,8 @@ def bench(assignment: str, n: int, jobs: int) -> None:
         + (f" (target {target:g}x: {'met' if speedup >= target else 'NOT met'})" if target else "")
     )
     print(
-        f"  make grade per notebook in a warm worker: {inside:.2f} s, {inside - own:.2f} s beyond the notebook's own "
-        f"computation (fork, sandbox, judge and tests)"
+        f"  make grade per notebook in a warm worker (median): {inside:.2f} s, {inside - own:.2f} s beyond the "
+        f"notebook's own computation (fork, sandbox, judge and tests)"
         + (
             f" (target < {overhead_target:g}: {'met' if inside - own < overhead_target else 'NOT met'})"
             if overhead_target
