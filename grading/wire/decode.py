@@ -10,12 +10,12 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-import safetensors.torch
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from .frame import MAX_DEPTH, MAX_DIMS, MAX_ITEMS, MAX_STR, ProtocolError
+from . import blob as blob_format
+from .frame import MAX_DEPTH, MAX_ITEMS, MAX_STR, ProtocolError, is_shape
 from .kinds import DEVICE_TYPES, DTYPES, LAYERS, NP_DTYPES, OPTIMIZERS, TABLES
 
 
@@ -41,7 +41,7 @@ class Decoder:
     def __init__(
         self,
         header: dict,
-        blob: bytes,
+        blob: bytes | bytearray | list,
         *,
         on_ref: Callable[[dict], object],
         on_remote_module: Callable[[str, str], tuple[nn.Module, bool]],
@@ -54,8 +54,10 @@ class Decoder:
             _check(isinstance(table, dict), f"{name} must be a table")
         _check(sum(len(t) for t in self.tables.values()) <= MAX_ITEMS, "too many objects")
         try:
-            self.data = safetensors.torch.load(blob) if blob else {}
-        except Exception as e:  # safetensors raises several types for a corrupt blob
+            self.data = blob_format.read(blob_format.joined(blob))
+        except ProtocolError:
+            raise
+        except Exception as e:  # noqa: BLE001 - whatever a corrupt blob makes torch raise
             raise ProtocolError(f"tensor data is not valid safetensors ({type(e).__name__})") from None
         self.on_ref, self.on_remote_module = on_ref, on_remote_module
         self.sent = sent or {}
@@ -157,10 +159,7 @@ class Decoder:
         dtype = entry.get("dtype")
         _check(dtype in DTYPES, f"tensor {ident}: unknown dtype")
         shape = entry.get("shape")
-        _check(
-            type(shape) is list and len(shape) <= MAX_DIMS and all(_is_int(s) and 0 <= s <= 2**31 for s in shape),
-            f"tensor {ident}: bad shape",
-        )
+        _check(is_shape(shape), f"tensor {ident}: bad shape")
         device = self.device(entry.get("device"))
         if device.type == "meta":
             _check(ident not in self.data, f"tensor {ident}: a meta tensor has no data")

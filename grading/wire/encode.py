@@ -8,9 +8,7 @@ twice (a model and the optimizer over its parameters) keeps its identity.
 
 from __future__ import annotations
 
-import json
 import math
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,8 +19,9 @@ from torch.utils.data import DataLoader, RandomSampler
 
 from student_utils.testing import plain_loader
 
+from . import blob
 from .frame import MAX_DEPTH, ProtocolError
-from .kinds import DTYPES, LAYERS, NP_DTYPES, OPTIMIZERS, SAFETENSORS_DTYPES, TABLES, layer_kind
+from .kinds import DTYPES, LAYERS, NP_DTYPES, OPTIMIZERS, TABLES, layer_kind
 
 
 @dataclass
@@ -224,29 +223,7 @@ class Encoder:
         by_key = {id(o): o for o in self._alive}
         return {ident: by_key[key] for key, ident in self._memo.items()}
 
-    def finish(self, header: dict) -> tuple[dict, bytes]:
+    def finish(self, header: dict) -> tuple[dict, list]:
+        """The header, and the blob as buffers for ``frame.send`` (the tensors' own memory)."""
         header = dict(header, objects={k: v for k, v in self.tables.items() if v})
-        return header, _safetensors(self.data) if self.data else b""
-
-
-def _safetensors(data: dict[str, torch.Tensor]) -> bytes:
-    """The safetensors format, which the other side reads with safetensors itself, written here
-    with one copy of the tensors' bytes: ``safetensors.torch.save`` makes two, and forbids tensors
-    that share memory (a slice of a data set beside the data set)."""
-    entries, parts, offset = {}, [], 0
-    for name in sorted(data):
-        flat = data[name].reshape(-1)
-        if flat.numel() and flat.stride(0) != 1:  # one element with any stride counts as contiguous
-            flat = flat.clone(memory_format=torch.contiguous_format)
-        raw = flat.view(torch.uint8).numpy() if flat.numel() else np.empty(0, np.uint8)
-        t = data[name]
-        entries[name] = {
-            "dtype": SAFETENSORS_DTYPES[t.dtype],
-            "shape": list(t.shape),
-            "data_offsets": [offset, offset + raw.nbytes],
-        }
-        parts.append(raw.data)
-        offset += raw.nbytes
-    head = json.dumps(entries, separators=(",", ":")).encode()
-    head += b" " * (-len(head) % 8)  # the tensors' bytes start aligned
-    return b"".join([struct.pack("<Q", len(head)), head, *parts])
+        return header, blob.parts(self.data)

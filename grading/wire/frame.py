@@ -23,34 +23,47 @@ MAX_DEPTH = 48
 MAX_ITEMS = 2_000_000
 MAX_STR = 2**20
 MAX_DIMS = 8
+MAX_DIM_SIZE = 2**31  # one dimension of a tensor
 _CHUNK = 8 * 2**20
+
+
+def is_shape(shape) -> bool:
+    """A tensor's shape within the limits: a list of at most MAX_DIMS sizes, each at most MAX_DIM_SIZE."""
+    return (
+        type(shape) is list and len(shape) <= MAX_DIMS and all(type(s) is int and 0 <= s <= MAX_DIM_SIZE for s in shape)
+    )
 
 
 class ProtocolError(ValueError):
     """What the other side sent is not valid data (judge side: a malformed or hostile answer)."""
 
 
-def send(sock: socket.socket, header: dict, blob: bytes = b"") -> None:
+def send(sock: socket.socket, header: dict, blob: bytes | list = b"") -> None:
+    """One frame; ``blob`` is bytes or the buffers ``blob.parts`` gives, sent one after the other."""
+    buffers = blob if isinstance(blob, list) else [blob]
+    size = sum(memoryview(b).nbytes for b in buffers)
     head = json.dumps(header, allow_nan=True, separators=(",", ":")).encode()
-    sock.sendall(MAGIC + struct.pack("<IQ", len(head), len(blob)) + head)
-    if blob:
-        sock.sendall(blob)
+    sock.sendall(MAGIC + struct.pack("<IQ", len(head), size) + head)
+    for buffer in buffers:
+        if memoryview(buffer).nbytes:
+            sock.sendall(buffer)
 
 
-def _read_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
-    chunks, left = [], n
-    while left:
+def _read_exact(sock: socket.socket, n: int, deadline: float | None) -> bytearray:
+    """``n`` bytes, read straight into one buffer (the blob's tensors are views of it)."""
+    buffer = bytearray(n)
+    view, got = memoryview(buffer), 0
+    while got < n:
         if deadline is not None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError("the frame did not arrive in time")
             sock.settimeout(remaining)
-        chunk = sock.recv(min(left, _CHUNK))
-        if not chunk:
+        read = sock.recv_into(view[got : got + min(n - got, _CHUNK)])
+        if not read:
             raise EOFError("the other side closed the channel")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        got += read
+    return buffer
 
 
 def json_depth(text: bytes) -> int:
@@ -72,7 +85,7 @@ def json_depth(text: bytes) -> int:
     return int(np.cumsum(step).max(initial=0))
 
 
-def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, bytes]:
+def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, bytes | bytearray]:
     """One frame, whole within ``timeout`` seconds (None: the socket's own setting).
 
     Raises ProtocolError on anything over the limits, TimeoutError when the frame is late,
@@ -84,7 +97,7 @@ def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, by
     head_len, blob_len = struct.unpack("<IQ", prefix[4:])
     if head_len > MAX_HEADER_BYTES or blob_len > MAX_BLOB_BYTES:
         raise ProtocolError(f"message too large ({head_len} + {blob_len} bytes)")
-    head = _read_exact(sock, head_len, deadline)
+    head = bytes(_read_exact(sock, head_len, deadline))
     if json_depth(head) > MAX_HEADER_DEPTH:
         raise ProtocolError("header nested too deeply")
     try:

@@ -4,19 +4,21 @@ is refused with a ProtocolError (never executed, never unpickled)."""
 
 from __future__ import annotations
 
+import json
 import math
 import socket
 import struct
 
 import numpy as np
 import pytest
+import safetensors.torch
 import torch
 from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 import student_utils as su
 from grading import wire
-from grading.wire import frame, kinds
+from grading.wire import blob, frame, kinds
 
 
 def refuse(obj):
@@ -92,7 +94,7 @@ def test_tensors_arrays_and_numpy_scalars():
 
 @pytest.mark.parametrize("dtype", list(kinds.DTYPES.values()), ids=list(kinds.DTYPES))
 def test_every_dtype_survives_and_views_of_one_storage_cross_apart(dtype):
-    """The blob is written by hand (one copy of the bytes); safetensors reads it back on the other side."""
+    """The blob is written and read by hand (``wire.blob``), each tensor its own storage on arrival."""
     data = (torch.arange(24) % 7).to(dtype).reshape(2, 3, 4)
     one = data.reshape(6, 4)[:1, 3].reshape(-1, 1)  # shape (1, 1), strides (4, 4): "contiguous" all the same
     values = [data, data[1], data[:, 1:, ::2], data.transpose(0, 2), data.sum().reshape(()).to(dtype), data[:0], one]
@@ -320,6 +322,69 @@ def test_data_that_contradicts_its_header_is_refused():
         decode(header, blob)
     with pytest.raises(wire.ProtocolError, match="safetensors"):
         decode({"value": None}, b"\x00" * 64)
+
+
+def _blob(entries: dict, data: bytes, pad: bool = True) -> bytes:
+    head = json.dumps(entries).encode()
+    head += b" " * (-len(head) % 8 if pad else 0)
+    return struct.pack("<Q", len(head)) + head + data
+
+
+@pytest.mark.parametrize(
+    "made, why",
+    [
+        (b"\x01\x00", "shorter than its header size"),
+        (struct.pack("<Q", 2**40) + b"{}", "header runs past the end"),
+        (_blob({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}, b"\x00" * 4), "outside the data"),
+        (_blob({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, b"\x00" * 8), "does not match its shape"),
+        (_blob({"a": {"dtype": "O", "shape": [1], "data_offsets": [0, 8]}}, b"\x00" * 8), "unknown dtype"),
+        (_blob({"a": {"dtype": "U8", "shape": [-8], "data_offsets": [0, 8]}}, b"\x00" * 8), "bad shape"),
+        (_blob({"a": {"dtype": "U8", "shape": [8], "data_offsets": [0, 8], "x": 1}}, b"\x00" * 8), "malformed"),
+        (_blob({"a": {"dtype": "BOOL", "shape": [2], "data_offsets": [0, 2]}}, b"\x01\x07"), "neither 0 nor 1"),
+        (
+            _blob(
+                {
+                    "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                    "b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]},
+                },
+                b"\x00" * 8,
+            ),
+            "share bytes",
+        ),
+        (struct.pack("<Q", 7) + b"[[[[1]]" + b"\x00", "nested too deeply"),
+        (struct.pack("<Q", 3) + b"{no", "not JSON"),
+    ],
+)
+def test_a_malformed_blob_is_refused_before_any_tensor_is_built(made, why):
+    with pytest.raises(wire.ProtocolError, match=why):
+        blob.read(made)
+
+
+def test_tensors_arrive_over_the_received_bytes_each_its_own_storage():
+    """No copy of what the socket filled (05's 188 MB loader crosses once per grading), yet each
+    tensor starts its own storage (a generator's state is read from a storage's start), and one
+    packed unaligned arrives as an aligned copy."""
+    X, state = torch.rand(1000, 3), torch.Generator().manual_seed(5).get_state()
+    received = bytearray(blob.joined(blob.parts({"X": X, "state": state})))
+    got = blob.read(received)
+    start = np.frombuffer(received, np.uint8).ctypes.data
+    assert start <= got["X"].data_ptr() < start + len(received) and torch.equal(got["X"], X)
+    assert got["state"].storage_offset() == 0
+    assert torch.equal(torch.Generator().set_state(got["state"]).get_state(), state)
+    odd = _blob({"a": {"dtype": "I64", "shape": [1], "data_offsets": [1, 9]}}, b"\x00" + struct.pack("<q", -3))
+    assert blob.read(odd)["a"].tolist() == [-3]
+
+
+def test_the_blob_is_the_safetensors_format_both_ways():
+    """Written by hand for speed, checked against the library: each side reads what the other writes."""
+    data = {
+        "X": torch.rand(4, 3),
+        "y": torch.arange(4),
+        "mask": torch.tensor([True, False]),
+        "half": torch.ones(2).half(),
+    }
+    for got in (safetensors.torch.load(bytes(blob.joined(blob.parts(data)))), blob.read(safetensors.torch.save(data))):
+        assert got.keys() == data.keys() and all(torch.equal(got[k], data[k]) for k in data)
 
 
 def test_deep_nesting_and_huge_frames_are_refused():
