@@ -50,12 +50,12 @@ def parts(data: dict[str, torch.Tensor]) -> list:
     return [struct.pack("<Q", len(head)) + head, *buffers]
 
 
-def joined(blob) -> bytes | bytearray:
+def joined(blob) -> bytes | bytearray | memoryview:
     """A blob as one buffer, whether it came from ``parts`` or from a socket."""
     return b"".join(blob) if isinstance(blob, list) else blob
 
 
-def read(blob: bytes | bytearray) -> dict[str, torch.Tensor]:
+def read(blob: bytes | bytearray | memoryview) -> dict[str, torch.Tensor]:
     """The tensors of a blob, as views of it (of a copy where it is read-only ``bytes``)."""
     if not blob:
         return {}
@@ -70,7 +70,7 @@ def read(blob: bytes | bytearray) -> dict[str, torch.Tensor]:
         raise ProtocolError("tensor data is not valid safetensors (header is not JSON)") from None
     _check(isinstance(entries, dict), "header is not an object")
     entries.pop("__metadata__", None)
-    if isinstance(blob, bytes):
+    if memoryview(blob).readonly:
         blob = bytearray(blob)  # tensors over read-only memory would be written all the same
     base, size = 8 + head_len, len(blob) - 8 - head_len
     spans, out = [], {}
@@ -93,7 +93,7 @@ def read(blob: bytes | bytearray) -> dict[str, torch.Tensor]:
     return out
 
 
-def _tensor(blob: bytearray, offset: int, nbytes: int, dtype: torch.dtype, shape: list[int]) -> torch.Tensor:
+def _tensor(blob, offset: int, nbytes: int, dtype: torch.dtype, shape: list[int]) -> torch.Tensor:
     """A tensor of its own storage (as ``safetensors`` gives: some of torch reads a storage from its
     start), over the blob's memory; a copy only where a sender packed it unaligned."""
     if nbytes == 0:

@@ -49,9 +49,9 @@ def send(sock: socket.socket, header: dict, blob: bytes | list = b"") -> None:
             sock.sendall(buffer)
 
 
-def _read_exact(sock: socket.socket, n: int, deadline: float | None) -> bytearray:
-    """``n`` bytes, read straight into one buffer (the blob's tensors are views of it)."""
-    buffer = bytearray(n)
+def _read_exact(sock: socket.socket, n: int, deadline: float | None, buffer=None) -> bytearray:
+    """``n`` bytes, read straight into one buffer (``buffer`` where given)."""
+    buffer = bytearray(n) if buffer is None else buffer
     view, got = memoryview(buffer), 0
     while got < n:
         if deadline is not None:
@@ -85,7 +85,7 @@ def json_depth(text: bytes) -> int:
     return int(np.cumsum(step).max(initial=0))
 
 
-def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, bytes | bytearray]:
+def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, bytes | memoryview]:
     """One frame, whole within ``timeout`` seconds (None: the socket's own setting).
 
     Raises ProtocolError on anything over the limits, TimeoutError when the frame is late,
@@ -106,4 +106,8 @@ def receive(sock: socket.socket, timeout: float | None = None) -> tuple[dict, by
         raise ProtocolError(f"header is not JSON ({type(e).__name__})") from None
     if not isinstance(header, dict):
         raise ProtocolError("header is not an object")
-    return header, _read_exact(sock, blob_len, deadline) if blob_len else b""
+    if not blob_len:
+        return header, b""
+    # The blob's tensors are views of this buffer, left unfilled until the socket fills it:
+    # bytearray(n) would first write 188 MB of zeros (0.1 s) for 05's training loader.
+    return header, memoryview(_read_exact(sock, blob_len, deadline, np.empty(blob_len, np.uint8)))
