@@ -20,7 +20,7 @@ import struct
 import numpy as np
 import torch
 
-from .frame import ProtocolError, is_shape, json_depth
+from .frame import ProtocolError, is_shape
 from .kinds import SAFETENSORS_DTYPES
 
 _DTYPES = {code: dtype for dtype, code in SAFETENSORS_DTYPES.items()}
@@ -62,10 +62,8 @@ def read(blob: bytes | bytearray | memoryview) -> dict[str, torch.Tensor]:
     _check(len(blob) >= 8, "shorter than its header size")
     (head_len,) = struct.unpack_from("<Q", blob)
     _check(head_len <= len(blob) - 8, "header runs past the end")
-    head = bytes(memoryview(blob)[8 : 8 + head_len])
-    _check(json_depth(head) <= 3, "header nested too deeply")
-    try:
-        entries = json.loads(head)
+    try:  # the parser's own recursion guard holds a header nested too deeply (RecursionError)
+        entries = json.loads(bytes(memoryview(blob)[8 : 8 + head_len]))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ProtocolError("tensor data is not valid safetensors (header is not JSON)") from None
     _check(isinstance(entries, dict), "header is not an object")
@@ -76,7 +74,8 @@ def read(blob: bytes | bytearray | memoryview) -> dict[str, torch.Tensor]:
     spans, out = [], {}
     for name, entry in entries.items():
         _check(isinstance(entry, dict) and set(entry) == _KEYS, "a malformed entry")
-        dtype, shape, offsets = _DTYPES.get(entry["dtype"]), entry["shape"], entry["data_offsets"]
+        code, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        dtype = _DTYPES.get(code) if isinstance(code, str) else None
         _check(dtype is not None, "an unknown dtype")
         _check(is_shape(shape), "a bad shape")
         _check(
@@ -98,10 +97,11 @@ def _tensor(blob, offset: int, nbytes: int, dtype: torch.dtype, shape: list[int]
     start), over the blob's memory; a copy only where a sender packed it unaligned."""
     if nbytes == 0:
         return torch.empty(shape, dtype=dtype)
-    raw = torch.frombuffer(blob, dtype=torch.uint8, count=nbytes, offset=offset)
     if dtype == torch.bool:
+        raw = torch.frombuffer(blob, dtype=torch.uint8, count=nbytes, offset=offset)
         _check(bool((raw <= 1).all()), "a bool that is neither 0 nor 1")
     if offset % dtype.itemsize:  # the buffer itself is aligned (malloc)
+        raw = torch.frombuffer(blob, dtype=torch.uint8, count=nbytes, offset=offset)
         return raw.clone().view(dtype).reshape(shape)
     return torch.frombuffer(blob, dtype=dtype, count=nbytes // dtype.itemsize, offset=offset).reshape(shape)
 

@@ -351,7 +351,8 @@ def _blob(entries: dict, data: bytes, pad: bool = True) -> bytes:
             ),
             "share bytes",
         ),
-        (struct.pack("<Q", 7) + b"[[[[1]]" + b"\x00", "nested too deeply"),
+        (struct.pack("<Q", 20000) + b"[" * 10000 + b"]" * 10000, "not JSON"),
+        (_blob({"a": {"dtype": {"x": [[1]]}, "shape": [1], "data_offsets": [0, 1]}}, b"\x00"), "unknown dtype"),
         (struct.pack("<Q", 3) + b"{no", "not JSON"),
     ],
 )
