@@ -6,7 +6,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from grading.layout import ROOT
+
+pytestmark = pytest.mark.sandbox  # the zygote's start-up, in a fresh interpreter (5 s): make test, not test-fast
 
 CHECK = """
 import sys
