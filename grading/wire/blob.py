@@ -20,7 +20,7 @@ import struct
 import numpy as np
 import torch
 
-from .frame import ProtocolError, is_shape
+from .frame import MAX_HEADER_BYTES, ProtocolError, is_shape
 from .kinds import SAFETENSORS_DTYPES
 
 _DTYPES = {code: dtype for dtype, code in SAFETENSORS_DTYPES.items()}
@@ -62,6 +62,7 @@ def read(blob: bytes | bytearray | memoryview) -> dict[str, torch.Tensor]:
     _check(len(blob) >= 8, "shorter than its header size")
     (head_len,) = struct.unpack_from("<Q", blob)
     _check(head_len <= len(blob) - 8, "header runs past the end")
+    _check(head_len <= MAX_HEADER_BYTES, "header too large")  # as a frame's own (safetensors: 100 MB)
     try:  # the parser's own recursion guard holds a header nested too deeply (RecursionError)
         entries = json.loads(bytes(memoryview(blob)[8 : 8 + head_len]))
     except (UnicodeDecodeError, ValueError, RecursionError):

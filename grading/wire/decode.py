@@ -41,7 +41,7 @@ class Decoder:
     def __init__(
         self,
         header: dict,
-        blob: bytes | bytearray | list,
+        blob: bytes | bytearray | memoryview | list,
         *,
         on_ref: Callable[[dict], object],
         on_remote_module: Callable[[str, str], tuple[nn.Module, bool]],

@@ -335,6 +335,7 @@ def _blob(entries: dict, data: bytes, pad: bool = True) -> bytes:
     [
         (b"\x01\x00", "shorter than its header size"),
         (struct.pack("<Q", 2**40) + b"{}", "header runs past the end"),
+        (struct.pack("<Q", frame.MAX_HEADER_BYTES + 1) + b" " * (frame.MAX_HEADER_BYTES + 1), "header too large"),
         (_blob({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}, b"\x00" * 4), "outside the data"),
         (_blob({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, b"\x00" * 8), "does not match its shape"),
         (_blob({"a": {"dtype": "O", "shape": [1], "data_offsets": [0, 8]}}, b"\x00" * 8), "unknown dtype"),
@@ -355,6 +356,7 @@ def _blob(entries: dict, data: bytes, pad: bool = True) -> bytes:
         (_blob({"a": {"dtype": {"x": [[1]]}, "shape": [1], "data_offsets": [0, 1]}}, b"\x00"), "unknown dtype"),
         (struct.pack("<Q", 3) + b"{no", "not JSON"),
     ],
+    ids=lambda v: v if isinstance(v, str) else f"{len(v)}-bytes",
 )
 def test_a_malformed_blob_is_refused_before_any_tensor_is_built(made, why):
     with pytest.raises(wire.ProtocolError, match=why):
