@@ -446,6 +446,14 @@ def test_the_depth_count_agrees_with_the_parsed_value(value):
     assert frame.json_depth(json.dumps(value).encode()) == _depth(value)
 
 
+def test_a_shallow_header_full_of_brackets_is_counted_and_read():
+    """Past MAX_HEADER_DEPTH brackets the depth is counted, not guessed: brackets in strings do not nest."""
+    a, b = socket.socketpair()
+    with a, b:
+        wire.send(a, {"text": "[{" * frame.MAX_HEADER_DEPTH, "list": [[1]]})
+        assert wire.receive(b, timeout=5)[0]["list"] == [[1]]
+
+
 def test_a_frame_must_arrive_whole_within_its_time():
     """A peer that trickles a byte at a time runs out of the frame's time, not each recv's."""
     import threading
