@@ -160,13 +160,14 @@ def _drop_capabilities() -> None:
     _call("capset", ctypes.byref(header), ctypes.byref(data))
 
 
-def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) -> Isolation:
+def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int], pid_namespace: bool = False) -> Isolation:
     """Isolate the calling process (forked from the zygote); returns in the job's own process.
 
-    With namespaces, the caller stays behind as a small parent that waits and exits with the job's
-    status; killing it kills the whole job. Below it, PID 1 of the new namespace only reaps: the
-    job itself is PID 2, so its signals to itself (``abort``, a raised SIGSEGV) act as anywhere
-    else, where PID 1 would ignore them.
+    ``pid_namespace``: the caller is already PID 1 of a new PID namespace (``zygote.PidNamespaces``).
+    Else, with namespaces, the caller stays behind as a parent that waits and exits with the job's
+    status, and its child is PID 1. Killing either kills the whole job. PID 1 only reaps: the job
+    itself is PID 2, so its signals to itself (``abort``, a raised SIGSEGV) act as anywhere else,
+    where PID 1 would ignore them.
     """
     done = Isolation()
     done.oom_first = _be_killed_first()  # before any fork here: every process of the job inherits it
@@ -179,12 +180,19 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
         finally:
             os.close(fd)
     real_root = os.geteuid() == 0 and _in_initial_user_namespace()
-    done.namespaces = _unshare(user_namespace_allowed=not (real_root and job_uid is not None))
-    if done.namespaces:
+    # A user namespace made now would hold no privilege over a PID namespace made before it.
+    done.namespaces = _unshare(
+        JOB_NAMESPACES & ~CLONE_NEWPID if pid_namespace else JOB_NAMESPACES,
+        user_namespace_allowed=not (real_root and job_uid is not None or pid_namespace),
+    )
+    if done.namespaces and not pid_namespace:
         pid = os.fork()
         if pid:  # the waiting parent
             _exit_with(pid)
+    pid_one = done.namespaces or pid_namespace
+    if pid_one:
         _call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # PID 1 here: its parent is outside
+    if done.namespaces:
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
         os.makedirs(JOB_DIR, exist_ok=True)
@@ -196,12 +204,11 @@ def enter(job_uid: int | None, limits: JobLimits, cgroup_fds: dict[str, int]) ->
         _mount("tmpfs", JOB_DIR, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.workdir_bytes},mode=0755")
         if os.path.isdir("/dev/shm"):
             _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.workdir_bytes},mode=1777")
+    if pid_one:
         pid = os.fork()
         if pid:  # PID 1: the job's orphans come here
             _exit_with(pid)
-        top = JOB_DIR
-    else:
-        top = _job_folder(reserved=real_root and job_uid is not None)
+    top = JOB_DIR if done.namespaces else _job_folder(reserved=real_root and job_uid is not None)
     for sub in JOB_SUBFOLDERS:
         os.makedirs(f"{top}/{sub}", mode=0o700, exist_ok=True)
     if real_root and job_uid is not None:
@@ -290,8 +297,9 @@ def _new_job_folder(base: str, prefix: str) -> str:
     return top
 
 
-def _unshare(user_namespace_allowed: bool) -> bool:
-    """New mount, PID, IPC and network namespaces; and a user namespace as well only where they need one.
+def _unshare(namespaces: int, user_namespace_allowed: bool) -> bool:
+    """New mount, PID, IPC and network namespaces (``namespaces``); and a user namespace as well only
+    where they need one.
 
     Root, even root of a user namespace (a rootless container), does without: a nested user
     namespace would lock the mounts an outer bubblewrap made over /proc and forbid the job's own
@@ -300,14 +308,14 @@ def _unshare(user_namespace_allowed: bool) -> bool:
     uid, and that uid (no access to the root-only autograder files) matters more.
     """
     try:
-        _call("unshare", JOB_NAMESPACES)
+        _call("unshare", namespaces)
         return True
     except OSError:
         if not user_namespace_allowed:
             return False
     outer_uid, outer_gid = os.geteuid(), os.getegid()
     try:
-        _call("unshare", JOB_NAMESPACES | CLONE_NEWUSER)
+        _call("unshare", namespaces | CLONE_NEWUSER)
     except OSError:
         return False
     _write_uid_map(outer_uid, outer_gid)

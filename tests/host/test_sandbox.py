@@ -461,6 +461,30 @@ def test_every_job_has_a_uid_of_its_own_and_leaves_no_process_behind(box):
     assert uids.processes_of(uid) == [], "a process of the first job outlived it"
 
 
+@needs_root
+def test_a_job_is_pid_2_below_a_pid_1_the_zygote_forked_itself(box):
+    """The zygote makes each job's PID namespace for the fork that starts the job, which so is its PID 1:
+    no parent that only waits outside it, one fork of the whole zygote fewer (about 20 ms a job)."""
+    session = probe.run(*box, ["import os\nuid, pid = os.getuid(), os.getpid()"])
+    try:
+        uid, pid = session.get("uid"), session.get("pid")
+
+        def parent(p: int) -> int:
+            return int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+        def is_zygote(p: int) -> bool:
+            return Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")[1:3] == [b"-m", b"grading.inside.zygote"]
+
+        (job,) = uids.processes_of(uid)
+        pid_one = parent(job)
+        in_namespace = Path(f"/proc/{pid_one}/status").read_text().split("NSpid:")[1].split("\n")[0].split()
+        forked_by = [is_zygote(parent(pid_one)), is_zygote(parent(parent(pid_one)))]
+    finally:
+        session.close()
+    assert pid == 2 and in_namespace[-1] == "1"
+    assert forked_by == [True, False], "PID 1's parent is not the zygote itself"
+
+
 def test_two_jobs_alive_at_once_cannot_reach_each_other(box):
     """Each job has its own network namespace: not even an abstract unix socket crosses."""
     listener = probe.run(
