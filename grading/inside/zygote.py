@@ -60,6 +60,7 @@ def preload() -> None:
         data.keep_in_memory(os.environ[data.ENV_VAR])
     warm_up.optimizers()
     warm_up.plots()
+    _reset_state()  # a first torch.manual_seed reads torch's sources for its stack traces: 5 ms, once
 
 
 def _reset_state() -> None:
@@ -167,8 +168,9 @@ def _drained(fd: int) -> bool:
 
 
 def _kill(pid: int) -> None:
-    """Kill a job's waiting parent: its namespace's processes die with it (PDEATHSIG, PID 1); what
-    ran under its uid outside them goes when it is reaped (``UidKiller``)."""
+    """Kill the process that started a job: its PID namespace's processes die with it (it is that
+    namespace's PID 1, or the parent of one killed by PDEATHSIG); what ran under the job's uid
+    outside them goes when it is reaped (``UidKiller``)."""
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
