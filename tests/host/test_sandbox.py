@@ -18,6 +18,7 @@ import pytest
 from grading.bundle import read_autograder
 from grading.host import cgroups, uids
 from grading.host.limits import Limits
+from grading.host.zygote import KILL_TIMEOUT_S
 from grading.layout import ROOT, autograder_zip, examples_dir
 
 pytestmark = pytest.mark.sandbox
@@ -458,6 +459,7 @@ def test_every_job_has_a_uid_of_its_own_and_leaves_no_process_behind(box):
         assert isinstance(uid, int) and second.get("uid") != uid
     finally:
         second.close()
+    box[0].settle(KILL_TIMEOUT_S)  # a kill is not waited for: the zygote reports each job gone
     assert uids.processes_of(uid) == [], "a process of the first job outlived it"
 
 
