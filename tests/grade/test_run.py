@@ -103,7 +103,15 @@ def test_ctrl_c_stops_the_run_at_once_and_keeps_what_was_graded(tmp_path):
     book = tmp_path / "grades" / "g.csv"
     command = [sys.executable, "-m", "grading.grade", "01-gradient-descent", str(subs), "--out", str(book)]
     command += ["--jobs", "1"]
-    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    run = subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # a terminal's foreground command takes Ctrl-C even where this test runs in the background
+        # (a non-interactive shell's `cmd &` ignores SIGINT, and a child would inherit that)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and (not book.exists() or len(book.read_text().splitlines()) < 2):
